@@ -1,0 +1,122 @@
+import type { CatalogueGoal, CatalogueIndex } from './catalogue.js';
+import type { GameEvent } from './events.js';
+import { MAX_PROGRESS, statusForProgress, utcDay, type UserGoalProgress } from './progress.js';
+
+/**
+ * What an event does to goals (SPEC §4.2), as data. `planEventEffects` decides;
+ * `applyGoalEffect` is the reference semantics of one effect on one record —
+ * the SQL in @goals/prisma-repo implements the same rules set-wise, and the
+ * tests fold events through these functions to compute the expected table.
+ */
+export interface GoalTarget {
+  userId: string;
+  goalId: string;
+  challengeId: string;
+  namespace: string;
+  targetValue: number;
+}
+
+/** absolute goals: progress becomes `value` (completion is sticky). */
+export interface SetProgressEffect extends GoalTarget {
+  kind: 'set';
+  value: number;
+  at: Date;
+}
+
+/** increment goals: progress += delta; `daily`: at most once per UTC day of `at`. */
+export interface IncrementProgressEffect extends GoalTarget {
+  kind: 'increment';
+  delta: number;
+  daily: boolean;
+  at: Date;
+}
+
+/** daily goals: completed for the UTC day of `at`; reopens a goal claimed on an earlier day. */
+export interface CompleteDailyEffect extends GoalTarget {
+  kind: 'complete_daily';
+  at: Date;
+}
+
+export type GoalEffect = SetProgressEffect | IncrementProgressEffect | CompleteDailyEffect;
+
+export type EventPlan =
+  | { outcome: 'applied'; effects: GoalEffect[] }
+  /** The event is valid but no goal listens to it (no goal of its source and stat code). */
+  | { outcome: 'ignored'; reason: string };
+
+/** Only goals whose eventSource matches the event kind are touched. */
+export function planEventEffects(index: CatalogueIndex, event: GameEvent): EventPlan {
+  const goals = event.type === 'login' ? index.loginGoals() : index.statisticGoals(event.statCode);
+  if (goals.length === 0) {
+    return { outcome: 'ignored', reason: event.type === 'login' ? 'no login goal in the catalogue' : `no statistic goal for stat code ${JSON.stringify(event.statCode)}` };
+  }
+  return { outcome: 'applied', effects: goals.map((goal) => effectOf(goal, event)) };
+}
+
+function effectOf(goal: CatalogueGoal, event: GameEvent): GoalEffect {
+  const target: GoalTarget = {
+    userId: event.userId,
+    goalId: goal.id,
+    challengeId: goal.challengeId,
+    namespace: event.namespace,
+    targetValue: goal.requirement.targetValue,
+  };
+  switch (goal.type) {
+    case 'absolute':
+      return { ...target, kind: 'set', value: event.type === 'login' ? 1 : Math.trunc(event.value), at: event.occurredAt };
+    case 'increment':
+      return { ...target, kind: 'increment', delta: event.type === 'statistic' ? (event.inc ?? 1) : 1, daily: goal.daily, at: event.occurredAt };
+    case 'daily':
+      return { ...target, kind: 'complete_daily', at: event.occurredAt };
+  }
+}
+
+/**
+ * The record after one effect. Rules:
+ * - a claimed record never changes, except a daily goal claimed on an earlier
+ *   UTC day, which a later day's completion reopens;
+ * - completion is sticky and always carries completedAt (set the first time);
+ * - progress saturates at the INT maximum instead of overflowing;
+ * - a daily increment adds only when the record was last written on an earlier
+ *   UTC day than `at` (a missing record starts at delta).
+ * Returns the same object when nothing changes.
+ */
+export function applyGoalEffect(current: UserGoalProgress | null, effect: GoalEffect): UserGoalProgress {
+  const base: UserGoalProgress = current ?? {
+    userId: effect.userId,
+    goalId: effect.goalId,
+    challengeId: effect.challengeId,
+    namespace: effect.namespace,
+    progress: 0,
+    status: 'not_started',
+    completedAt: null,
+    claimedAt: null,
+    createdAt: effect.at,
+    updatedAt: effect.at,
+  };
+  if (effect.kind === 'complete_daily') return completeDaily(current, base, effect.at);
+  if (base.status === 'claimed') return base;
+
+  let progress: number;
+  if (effect.kind === 'set') {
+    progress = effect.value;
+  } else {
+    const writtenEarlierDay = current === null || current.updatedAt === null || utcDay(current.updatedAt) < utcDay(effect.at);
+    if (effect.daily && !writtenEarlierDay) return base;
+    progress = Math.min(base.progress + effect.delta, MAX_PROGRESS);
+  }
+  const wasCompleted = base.status === 'completed';
+  const status = wasCompleted ? 'completed' : statusForProgress(progress, effect.targetValue);
+  const completedAt = status === 'completed' ? (base.completedAt ?? effect.at) : null;
+  return { ...base, progress, status, completedAt, updatedAt: effect.at };
+}
+
+function completeDaily(current: UserGoalProgress | null, base: UserGoalProgress, at: Date): UserGoalProgress {
+  const day = utcDay(at);
+  if (base.status === 'claimed') {
+    if (base.claimedAt !== null && utcDay(base.claimedAt) >= day) return base;
+    return { ...base, progress: Math.max(base.progress, 1), status: 'completed', completedAt: at, claimedAt: null, updatedAt: at };
+  }
+  if (current !== null && base.status === 'completed' && base.completedAt !== null && utcDay(base.completedAt) >= day) return base;
+  return { ...base, progress: Math.max(base.progress, 1), status: 'completed', completedAt: at, updatedAt: at };
+}

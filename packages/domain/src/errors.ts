@@ -1,0 +1,100 @@
+/**
+ * The one error family of the goals packages (the Go original's ChallengeError).
+ * Callers switch on `code`, which is stable; messages are for humans.
+ */
+export const GOAL_ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'GOAL_NOT_FOUND',
+  'GOAL_NOT_COMPLETED',
+  'GOAL_ALREADY_CLAIMED',
+  'PREREQUISITES_NOT_MET',
+  'TRANSACTION_CLOSED',
+  'DATABASE_ERROR',
+  'CATALOGUE_INVALID',
+] as const;
+export type GoalErrorCode = (typeof GOAL_ERROR_CODES)[number];
+
+export class GoalError extends Error {
+  readonly code: GoalErrorCode;
+  /** The repository method or use-case that failed, e.g. `batchIncrementProgress`. */
+  readonly operation: string;
+
+  constructor(code: GoalErrorCode, operation: string, message: string, options?: { cause?: unknown }) {
+    super(`${operation}: ${message}`, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.operation = operation;
+  }
+}
+
+/** One problem with one input field; `path` points into the input (e.g. `[3].userId`). */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export class ValidationError extends GoalError {
+  readonly issues: readonly ValidationIssue[];
+  constructor(operation: string, issues: readonly ValidationIssue[]) {
+    super('VALIDATION_FAILED', operation, issues.map((i) => `${i.path || '(input)'}: ${i.message}`).join('; '));
+    this.issues = issues;
+  }
+}
+
+export class GoalNotFoundError extends GoalError {
+  constructor(operation: string, readonly userId: string, readonly goalId: string) {
+    super('GOAL_NOT_FOUND', operation, `no progress for user ${JSON.stringify(userId)} on goal ${JSON.stringify(goalId)}`);
+  }
+}
+
+export class GoalNotCompletedError extends GoalError {
+  constructor(operation: string, readonly userId: string, readonly goalId: string, readonly status: string) {
+    super('GOAL_NOT_COMPLETED', operation, `goal ${JSON.stringify(goalId)} of user ${JSON.stringify(userId)} is ${status}, not completed`);
+  }
+}
+
+export class GoalAlreadyClaimedError extends GoalError {
+  constructor(operation: string, readonly userId: string, readonly goalId: string) {
+    super('GOAL_ALREADY_CLAIMED', operation, `goal ${JSON.stringify(goalId)} of user ${JSON.stringify(userId)} is already claimed`);
+  }
+}
+
+export class PrerequisitesNotMetError extends GoalError {
+  constructor(operation: string, readonly userId: string, readonly goalId: string, readonly missing: readonly string[]) {
+    super('PREREQUISITES_NOT_MET', operation, `goal ${JSON.stringify(goalId)} needs ${missing.map((m) => JSON.stringify(m)).join(', ')} completed first`);
+  }
+}
+
+/** A write or commit on a TxRepository that was already committed or rolled back. */
+export class TransactionClosedError extends GoalError {
+  constructor(operation: string, state: string) {
+    super('TRANSACTION_CLOSED', operation, `the transaction is ${state}; start a new one with beginTx()`);
+  }
+}
+
+export class DatabaseError extends GoalError {
+  /** PostgreSQL SQLSTATE when the server sent one (e.g. `23514` check violation). */
+  readonly sqlState: string | undefined;
+  constructor(operation: string, cause: unknown) {
+    const sqlState = sqlStateOf(cause);
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super('DATABASE_ERROR', operation, sqlState ? `${detail} (SQLSTATE ${sqlState})` : detail, { cause });
+    this.sqlState = sqlState;
+  }
+}
+
+export class CatalogueError extends GoalError {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super('CATALOGUE_INVALID', 'loadCatalogue', `${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
+  }
+}
+
+function sqlStateOf(cause: unknown): string | undefined {
+  if (typeof cause === 'object' && cause !== null && 'code' in cause) {
+    const code = (cause as { code: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}

@@ -1,0 +1,30 @@
+export * from './progress.js';
+export * from './errors.js';
+export {
+  GOAL_TYPES,
+  EVENT_SOURCES,
+  parseCatalogue,
+  catalogueSchema,
+  CatalogueIndex,
+  type GoalType,
+  type EventSource,
+  type Requirement,
+  type Reward,
+  type Goal,
+  type Challenge,
+  type Catalogue,
+  type CatalogueInput,
+  type CatalogueGoal,
+} from './catalogue.js';
+export { parseGameEvent, parseGameEventLine, type GameEvent, type LoginEvent, type StatisticEvent, type EventParseResult } from './events.js';
+export {
+  planEventEffects,
+  applyGoalEffect,
+  type GoalEffect,
+  type GoalTarget,
+  type SetProgressEffect,
+  type IncrementProgressEffect,
+  type CompleteDailyEffect,
+  type EventPlan,
+} from './effects.js';
+export { decideClaim, claimIdempotencyKey, type ClaimDecision, type ClaimInput } from './claim.js';
