@@ -36,14 +36,34 @@ export type GameEvent = LoginEvent | StatisticEvent;
 export type EventParseResult = { ok: true; event: GameEvent } | { ok: false; reason: string };
 
 const id = z.string().min(1).max(100).refine((s) => [...s].length <= 100, 'must be at most 100 characters');
+/**
+ * RFC 3339 with an explicit zone. `new Date()` alone reads a zone-less string in
+ * the process TZ (so the UTC day, and daily counting, would depend on where the
+ * worker runs), accepts loose strings like "1" (year 2001), and rolls
+ * 2024-02-30 over to March 1.
+ */
+const RFC_3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const ZONELESS = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 const instant = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
+  if (typeof value === 'string' && ZONELESS.test(value)) {
+    ctx.addIssue({ code: 'custom', message: 'has no time zone (add "Z" or an offset such as "+02:00")' });
+    return z.NEVER;
+  }
+  if (Number.isNaN(date.getTime()) || (typeof value === 'string' && !isRealRfc3339(value))) {
     ctx.addIssue({ code: 'custom', message: 'is not a valid time' });
     return z.NEVER;
   }
   return date;
 });
+
+function isRealRfc3339(value: string): boolean {
+  const match = RFC_3339.exec(value);
+  if (match === null) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  return calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+}
 const statValue = z.number().finite().nonnegative('must not be negative').max(MAX_PROGRESS, 'overflows a 32-bit progress');
 const increment = z.number().int().nonnegative('must not be negative').max(MAX_PROGRESS, 'overflows a 32-bit progress');
 

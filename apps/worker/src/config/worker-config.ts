@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * Worker settings: environment variables, overridden by CLI flags, validated
+ * here once; everything inward receives typed values.
+ *
+ * | flag | env | default |
+ * | --- | --- | --- |
+ * | --input <file or -> | GOALS_INPUT | - (stdin) |
+ * | --source-name <name> | GOALS_SOURCE_NAME | file:<absolute path> or stdin |
+ * | --catalogue <file> | GOALS_CATALOGUE | (required) |
+ * | --database-url <url> | DATABASE_URL | embedded PostgreSQL |
+ * | --max-buffer-rows <n> | GOALS_MAX_BUFFER_ROWS | 50000 |
+ * | --flush-interval-ms <n> | GOALS_FLUSH_INTERVAL_MS | 1000 |
+ * | --shutdown-deadline-ms <n> | GOALS_SHUTDOWN_DEADLINE_MS | 10000 |
+ * | --metrics-port <n> (0 = off) | GOALS_METRICS_PORT | 9464 |
+ * | --log-level <level> | GOALS_LOG_LEVEL | info |
+ */
+const positiveInt = z.coerce.number().int().positive();
+
+export const workerConfigSchema = z.object({
+  input: z.string().min(1).default('-'),
+  sourceName: z.string().min(1).max(200).optional(),
+  catalogue: z.string({ error: 'a goal catalogue is required: --catalogue <challenges.json> or GOALS_CATALOGUE' }).min(1),
+  databaseUrl: z.string().min(1).optional(),
+  maxBufferRows: positiveInt.default(50_000),
+  flushIntervalMs: positiveInt.default(1_000),
+  shutdownDeadlineMs: positiveInt.default(10_000),
+  metricsPort: z.coerce.number().int().min(0).max(65_535).default(9464),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type WorkerConfig = z.infer<typeof workerConfigSchema>;
+
+const ENVIRONMENT: Record<keyof WorkerConfig, string> = {
+  input: 'GOALS_INPUT',
+  sourceName: 'GOALS_SOURCE_NAME',
+  catalogue: 'GOALS_CATALOGUE',
+  databaseUrl: 'DATABASE_URL',
+  maxBufferRows: 'GOALS_MAX_BUFFER_ROWS',
+  flushIntervalMs: 'GOALS_FLUSH_INTERVAL_MS',
+  shutdownDeadlineMs: 'GOALS_SHUTDOWN_DEADLINE_MS',
+  metricsPort: 'GOALS_METRICS_PORT',
+  logLevel: 'GOALS_LOG_LEVEL',
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid worker configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Flags win over the environment; empty environment values count as unset. */
+export function resolveWorkerConfig(flags: Partial<Record<keyof WorkerConfig, unknown>>, env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const merged: Record<string, unknown> = {};
+  for (const [key, variable] of Object.entries(ENVIRONMENT) as [keyof WorkerConfig, string][]) {
+    const fromEnv = env[variable];
+    const value = flags[key] ?? (fromEnv === '' ? undefined : fromEnv);
+    if (value !== undefined) merged[key] = value;
+  }
+  const parsed = workerConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      const variable = ENVIRONMENT[key as keyof WorkerConfig];
+      return variable ? `${key} (--${kebab(key)} / ${variable}): ${issue.message}` : issue.message;
+    }));
+  }
+  return parsed.data;
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

@@ -1,0 +1,159 @@
+import type { DeadLetter, GoalRepository, SourcePosition } from '@goals/prisma-repo';
+import { ProgressBuffer, type BufferEntry, type FlushBatch } from '../buffer/progress-buffer.js';
+import type { Logger } from '../observability/logger.js';
+import type { WorkerMetrics } from '../observability/metrics.js';
+import { classifyWriteFailure } from './database-error-kind.js';
+
+export interface FlushResult {
+  rowsWritten: number;
+  poisonRows: number;
+  durationMs: number;
+  attempts: number;
+}
+
+export interface FlusherOptions {
+  repository: GoalRepository;
+  sourceName: string;
+  metrics: WorkerMetrics;
+  logger: Logger;
+  /** Retries of a transient failure stop when this signal aborts (the shutdown deadline). */
+  giveUp: AbortSignal;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+/**
+ * Writes one buffer — progress rows, dead letters and the source positions —
+ * in ONE transaction, so the stored position never runs ahead of or behind
+ * the progress it accounts for. That is the whole exactly-once argument: a
+ * crash before COMMIT replays the buffer's records, a crash after it resumes
+ * past them.
+ *
+ * A data error does not block the partition: the entries are bisected with
+ * trial transactions (rolled back) to find the rows the database refuses;
+ * the rest commits with the offenders dead-lettered. Transient errors retry
+ * the whole flush with exponential backoff until `giveUp` aborts.
+ */
+export class BufferFlusher {
+  readonly #options: FlusherOptions;
+
+  constructor(options: FlusherOptions) {
+    this.#options = options;
+  }
+
+  async flush(buffer: ProgressBuffer): Promise<FlushResult> {
+    const started = performance.now();
+    const entries = [...buffer.entries()];
+    const positions: SourcePosition[] = [...buffer.positions].map(([partition, position]) => ({ source: this.#options.sourceName, partition, position }));
+    let attempts = 0;
+    let delay = this.#options.retryBaseMs ?? 100;
+    for (;;) {
+      attempts += 1;
+      try {
+        const result = await this.#writeIsolatingPoison(entries, buffer.deadLetters, positions);
+        const durationMs = performance.now() - started;
+        this.#record(result.batch, result.deadLetters, positions, durationMs);
+        return { rowsWritten: entries.length - result.poison, poisonRows: result.poison, durationMs, attempts };
+      } catch (error) {
+        if (this.#options.giveUp.aborted) throw error;
+        this.#options.metrics.flushRetries.inc();
+        this.#options.logger.warn({ err: error, attempt: attempts, retryInMs: delay }, 'flush failed; retrying (reading is paused)');
+        await abortableDelay(delay, this.#options.giveUp);
+        delay = Math.min(delay * 2, this.#options.retryMaxMs ?? 5_000);
+      }
+    }
+  }
+
+  async #writeIsolatingPoison(entries: BufferEntry[], deadLetters: readonly DeadLetter[], positions: SourcePosition[]) {
+    const batch = ProgressBuffer.toBatch(entries);
+    try {
+      await this.#write(batch, deadLetters, positions);
+      return { batch, deadLetters, poison: 0 };
+    } catch (error) {
+      if (classifyWriteFailure(error) !== 'data') throw error;
+      this.#options.logger.warn({ err: error, rows: entries.length }, 'the database refused the batch; isolating the offending rows');
+    }
+    const refused = await this.#findRefused(entries);
+    const refusedSet = new Set(refused.map((r) => r.entry));
+    const accepted = entries.filter((entry) => !refusedSet.has(entry));
+    const poisonLetters: DeadLetter[] = refused.map(({ entry, error }) => ({
+      source: this.#options.sourceName,
+      partition: entry.partition,
+      position: entry.position,
+      goalId: entry.goalId,
+      eventId: null,
+      payload: JSON.stringify(ProgressBuffer.toBatch([entry])),
+      reason: error instanceof Error ? error.message : String(error),
+      errorCode: 'WRITE_REFUSED',
+    }));
+    const acceptedBatch = ProgressBuffer.toBatch(accepted);
+    const allLetters = [...deadLetters, ...poisonLetters];
+    await this.#write(acceptedBatch, allLetters, positions);
+    for (const letter of poisonLetters) this.#options.logger.error({ userId: refused.find((r) => r.entry.goalId === letter.goalId)?.entry.userId, goalId: letter.goalId, reason: letter.reason }, 'row dead-lettered');
+    return { batch: acceptedBatch, deadLetters: allLetters, poison: refused.length };
+  }
+
+  /** Bisection with rolled-back trial transactions: O(k log n) trials for k offenders. */
+  async #findRefused(entries: BufferEntry[]): Promise<{ entry: BufferEntry; error: unknown }[]> {
+    if (entries.length === 0) return [];
+    const error = await this.#trial(entries);
+    if (error === null) return [];
+    if (entries.length === 1) {
+      const [entry] = entries;
+      return entry === undefined ? [] : [{ entry, error }];
+    }
+    const middle = Math.ceil(entries.length / 2);
+    return [...(await this.#findRefused(entries.slice(0, middle))), ...(await this.#findRefused(entries.slice(middle)))];
+  }
+
+  async #trial(entries: BufferEntry[]): Promise<unknown> {
+    const tx = await this.#options.repository.beginTx();
+    try {
+      await writeBatch(tx, ProgressBuffer.toBatch(entries));
+      return null;
+    } catch (error) {
+      if (classifyWriteFailure(error) !== 'data') throw error;
+      return error;
+    } finally {
+      await tx.rollback();
+    }
+  }
+
+  async #write(batch: FlushBatch, deadLetters: readonly DeadLetter[], positions: SourcePosition[]): Promise<void> {
+    await this.#options.repository.withTransaction(async (tx) => {
+      await writeBatch(tx, batch);
+      await tx.recordDeadLetters(deadLetters);
+      await tx.storeSourcePositions(positions);
+    });
+  }
+
+  #record(batch: FlushBatch, deadLetters: readonly DeadLetter[], positions: SourcePosition[], durationMs: number): void {
+    const { metrics } = this.#options;
+    metrics.flushDuration.observe(durationMs / 1000);
+    metrics.rowsWritten.inc({ kind: 'absolute' }, batch.absolute.length);
+    metrics.rowsWritten.inc({ kind: 'increment' }, batch.increments.length);
+    metrics.rowsWritten.inc({ kind: 'daily' }, batch.dailyCompletions.length);
+    for (const letter of deadLetters) metrics.deadLetters.inc({ code: letter.errorCode });
+    for (const position of positions) metrics.sourcePosition.set({ partition: position.partition }, Number(position.position));
+  }
+}
+
+async function writeBatch(repository: GoalRepository, batch: FlushBatch): Promise<void> {
+  // absolute, increment and daily rows never share a key (a goal has one type), so order is free
+  await repository.batchApplyAbsolute(batch.absolute);
+  await repository.batchIncrementProgress(batch.increments);
+  await repository.batchCompleteDaily(batch.dailyCompletions);
+}
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,227 @@
+import { parseGameEventLine, planEventEffects, type CatalogueIndex } from '@goals/domain';
+import type { GoalRepository } from '@goals/prisma-repo';
+import { ProgressBuffer } from './buffer/progress-buffer.js';
+import { BufferFlusher } from './flush/buffer-flusher.js';
+import type { Logger } from './observability/logger.js';
+import type { EventOutcome, WorkerMetrics } from './observability/metrics.js';
+import type { EventSourceReader, SourceRecord } from './sources/event-source.js';
+
+export interface GoalWorkerOptions {
+  source: EventSourceReader;
+  catalogue: CatalogueIndex;
+  repository: GoalRepository;
+  metrics: WorkerMetrics;
+  logger: Logger;
+  /** Rows (distinct user × goal) plus dead letters one buffer may hold before reading pauses. */
+  maxBufferRows: number;
+  /** A non-empty buffer is flushed at least this often. */
+  flushIntervalMs: number;
+  /** After `stop()`, the final flush must commit within this many ms, or `run()` rejects. */
+  shutdownDeadlineMs: number;
+}
+
+export interface RunSummary {
+  stoppedBy: 'end_of_source' | 'stop';
+  events: Record<EventOutcome, number>;
+  flushes: number;
+  rowsWritten: number;
+  poisonRows: number;
+  durationMs: number;
+  eventsPerSecond: number;
+  flushMs: { p50: number; p99: number; max: number };
+}
+
+/**
+ * source → parse → rules → buffer → flush (rows + positions, one transaction).
+ *
+ * States: reading (records go into the current buffer) → when the buffer is
+ * full, the worker waits for the previous flush, hands the full buffer to the
+ * flusher and goes on reading into a fresh one, so at most two buffers exist
+ * (memory is bounded and reading pauses while both are busy: backpressure).
+ * A timer flushes a non-empty buffer every `flushIntervalMs`. Flushes run one
+ * at a time in source order, so stored positions only move forward. `stop()`
+ * ends reading at a record boundary; the final flush then commits everything
+ * read, or `run()` rejects when the deadline passes (nothing is lost either
+ * way: uncommitted records are read again on the next start).
+ */
+export class GoalWorker {
+  readonly #options: GoalWorkerOptions;
+  readonly #stop = new AbortController();
+  readonly #giveUp = new AbortController();
+  readonly #flusher: BufferFlusher;
+  readonly #counts: Record<EventOutcome, number> = { applied: 0, ignored: 0, dead_lettered: 0 };
+  readonly #flushDurations: number[] = [];
+  #rowsWritten = 0;
+  #poisonRows = 0;
+  #buffer = new ProgressBuffer();
+  #inFlight: Promise<void> | null = null;
+  #fatal: unknown = null;
+  #ready = false;
+
+  constructor(options: GoalWorkerOptions) {
+    this.#options = options;
+    this.#flusher = new BufferFlusher({
+      repository: options.repository,
+      sourceName: options.source.name,
+      metrics: options.metrics,
+      logger: options.logger,
+      giveUp: this.#giveUp.signal,
+    });
+  }
+
+  /** True while reading and flushing normally (for /readyz). */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /** Stop reading; `run()` then flushes what it holds and resolves. */
+  stop(): void {
+    if (this.#stop.signal.aborted) return;
+    this.#options.logger.info({ deadlineMs: this.#options.shutdownDeadlineMs }, 'stopping: final flush');
+    this.#stop.abort();
+    setTimeout(() => this.#giveUp.abort(new Error(`final flush did not commit within ${this.#options.shutdownDeadlineMs} ms`)), this.#options.shutdownDeadlineMs).unref();
+  }
+
+  async run(): Promise<RunSummary> {
+    const { source, logger, repository, flushIntervalMs } = this.#options;
+    const started = performance.now();
+    const stored = await repository.loadSourcePositions(source.name);
+    const resumeAt = new Map(stored.map((p) => [p.partition, p.position]));
+    logger.info({ source: source.name, resumeAt: Object.fromEntries([...resumeAt].map(([k, v]) => [k, v.toString()])) }, 'worker started');
+    const timer = setInterval(() => {
+      if (this.#inFlight === null && this.#buffer.recordCount > 0) this.#flushCurrent().catch(() => undefined);
+    }, flushIntervalMs);
+    let stoppedBy: RunSummary['stoppedBy'] = 'end_of_source';
+    this.#ready = true;
+    try {
+      const iterator = source.read(resumeAt)[Symbol.asyncIterator]();
+      const stopped = new Promise<'stop'>((resolve) => this.#stop.signal.addEventListener('abort', () => resolve('stop'), { once: true }));
+      for (;;) {
+        const next = await Promise.race([iterator.next(), stopped]);
+        if (next === 'stop') {
+          stoppedBy = 'stop';
+          void iterator.return?.()?.catch(() => undefined);
+          break;
+        }
+        if (next.done === true) break;
+        this.#throwIfFatal();
+        for (const record of next.value) this.#handle(record);
+        this.#options.metrics.bufferRows.set(this.#buffer.size);
+        const lag = source.lag();
+        if (lag !== undefined) this.#options.metrics.sourceLag.set(lag);
+        if (this.#buffer.size >= this.#options.maxBufferRows) {
+          // backpressure: no third buffer; wait for the flush in flight
+          if (this.#inFlight !== null) await this.#inFlight;
+          void this.#flushCurrent().catch(() => undefined);
+        }
+        if (this.#stop.signal.aborted) {
+          stoppedBy = 'stop';
+          void iterator.return?.()?.catch(() => undefined);
+          break;
+        }
+      }
+      this.#ready = false;
+      await this.#flushCurrent();
+      if (this.#inFlight !== null) await this.#inFlight;
+      this.#throwIfFatal();
+    } finally {
+      this.#ready = false;
+      clearInterval(timer);
+    }
+    const durationMs = performance.now() - started;
+    const total = this.#counts.applied + this.#counts.ignored + this.#counts.dead_lettered;
+    const summary: RunSummary = {
+      stoppedBy,
+      events: { ...this.#counts },
+      flushes: this.#flushDurations.length,
+      rowsWritten: this.#rowsWritten,
+      poisonRows: this.#poisonRows,
+      durationMs: Math.round(durationMs),
+      eventsPerSecond: Math.round((total / durationMs) * 1000),
+      flushMs: percentiles(this.#flushDurations),
+    };
+    logger.info({ summary }, 'worker finished');
+    return summary;
+  }
+
+  #handle(record: SourceRecord): void {
+    const buffer = this.#buffer;
+    buffer.advance(record.partition, record.position);
+    if (record.payload.trim() === '') return this.#count('ignored');
+    const parsed = parseGameEventLine(record.payload);
+    if (!parsed.ok) {
+      buffer.addDeadLetter({
+        source: this.#options.source.name,
+        partition: record.partition,
+        position: record.position,
+        goalId: '',
+        eventId: eventIdOf(record.payload),
+        payload: record.payload,
+        reason: parsed.reason,
+        errorCode: 'MALFORMED_EVENT',
+      });
+      return this.#count('dead_lettered');
+    }
+    const plan = planEventEffects(this.#options.catalogue, parsed.event);
+    if (plan.outcome === 'ignored') return this.#count('ignored');
+    const origin = { partition: record.partition, position: record.position };
+    for (const effect of plan.effects) buffer.add(effect, origin);
+    this.#count('applied');
+  }
+
+  #count(outcome: EventOutcome): void {
+    this.#counts[outcome] += 1;
+    this.#options.metrics.events.inc({ outcome });
+  }
+
+  /** Hands the current buffer to the flusher, after the flush in flight (order = source order). */
+  #flushCurrent(): Promise<void> {
+    // after a failed flush nothing later may commit: its positions would skip the failed records
+    if (this.#fatal !== null) return Promise.reject(this.#fatal);
+    const previous = this.#inFlight ?? Promise.resolve();
+    if (this.#buffer.recordCount === 0) return previous;
+    const full = this.#buffer;
+    this.#buffer = new ProgressBuffer();
+    const flush = previous.then(async () => {
+      const result = await this.#flusher.flush(full);
+      this.#flushDurations.push(result.durationMs);
+      this.#rowsWritten += result.rowsWritten;
+      this.#poisonRows += result.poisonRows;
+      this.#options.logger.debug({ rows: result.rowsWritten, records: full.recordCount, ms: Math.round(result.durationMs) }, 'flushed');
+    });
+    const tracked = flush.then(
+      () => {
+        if (this.#inFlight === tracked) this.#inFlight = null;
+      },
+      (error: unknown) => {
+        this.#fatal ??= error;
+        this.#stop.abort();
+        if (this.#inFlight === tracked) this.#inFlight = null;
+        throw error;
+      },
+    );
+    this.#inFlight = tracked;
+    return tracked;
+  }
+
+  #throwIfFatal(): void {
+    if (this.#fatal !== null) throw this.#fatal;
+  }
+}
+
+function eventIdOf(payload: string): string | null {
+  try {
+    const value: unknown = JSON.parse(payload);
+    if (typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string') return value.id;
+  } catch {
+    // not JSON: the dead letter keeps the raw payload
+  }
+  return null;
+}
+
+function percentiles(values: readonly number[]): RunSummary['flushMs'] {
+  if (values.length === 0) return { p50: 0, p99: 0, max: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  return { p50: at(0.5), p99: at(0.99), max: Math.round(sorted[sorted.length - 1] ?? 0) };
+}

@@ -1,0 +1,11 @@
+export { GoalWorker, type GoalWorkerOptions, type RunSummary } from './goal-worker.js';
+export { ProgressBuffer, type BufferEntry, type FlushBatch } from './buffer/progress-buffer.js';
+export { BufferFlusher, type FlushResult } from './flush/buffer-flusher.js';
+export { NdjsonSource } from './sources/ndjson-source.js';
+export type { EventSourceReader, SourceRecord } from './sources/event-source.js';
+export { WorkerMetrics, type EventOutcome } from './observability/metrics.js';
+export { ObservabilityServer } from './observability/http-server.js';
+export { createLogger, type Logger } from './observability/logger.js';
+export { resolveWorkerConfig, workerConfigSchema, ConfigError, type WorkerConfig } from './config/worker-config.js';
+export { loadCatalogueFile } from './config/catalogue-file.js';
+export { runWorker, type RunWorkerOptions } from './run-worker.js';

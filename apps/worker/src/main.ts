@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { CatalogueError } from '@goals/domain';
+import { ConfigError, resolveWorkerConfig } from './config/worker-config.js';
+import { runWorker } from './run-worker.js';
+
+const program = new Command()
+  .name('goals-worker')
+  .description('Applies game events (NDJSON) to goal progress in PostgreSQL, exactly once: progress and the read position commit together.')
+  .option('-i, --input <file>', 'NDJSON events file, or - for stdin (env GOALS_INPUT)')
+  .option('--source-name <name>', 'identity under which the read position is stored (env GOALS_SOURCE_NAME; default file:<absolute path> or stdin)')
+  .option('-c, --catalogue <file>', 'goal catalogue, challenges.json (env GOALS_CATALOGUE)')
+  .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL; default: embedded PostgreSQL under .goals-data/)')
+  .option('--max-buffer-rows <n>', 'rows held before reading pauses (env GOALS_MAX_BUFFER_ROWS; default 50000)', integer)
+  .option('--flush-interval-ms <n>', 'flush a non-empty buffer at least this often (env GOALS_FLUSH_INTERVAL_MS; default 1000)', integer)
+  .option('--shutdown-deadline-ms <n>', 'on SIGTERM/SIGINT, the final flush must commit within this (env GOALS_SHUTDOWN_DEADLINE_MS; default 10000)', integer)
+  .option('--metrics-port <n>', 'port for /metrics, /healthz, /readyz; 0 = off (env GOALS_METRICS_PORT; default 9464)', integer)
+  .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env GOALS_LOG_LEVEL; default info)')
+  .option('--summary', 'print the run summary as JSON on stdout when done', false)
+  .showHelpAfterError();
+
+function integer(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed)) throw new InvalidArgumentError('not an integer');
+  return parsed;
+}
+
+async function main(): Promise<void> {
+  program.parse();
+  const { summary: printSummary, ...flags } = program.opts<Record<string, unknown> & { summary: boolean }>();
+  try {
+    const config = resolveWorkerConfig(flags);
+    const summary = await runWorker(config);
+    if (printSummary) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof CatalogueError) {
+      process.stderr.write(`goals-worker: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`goals-worker: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

@@ -1,0 +1,69 @@
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { startDatabase } from '@goals/database';
+import { createGoalRepository } from '@goals/prisma-repo';
+import type { WorkerConfig } from './config/worker-config.js';
+import { loadCatalogueFile } from './config/catalogue-file.js';
+import { GoalWorker, type RunSummary } from './goal-worker.js';
+import { ObservabilityServer } from './observability/http-server.js';
+import { createLogger } from './observability/logger.js';
+import { WorkerMetrics } from './observability/metrics.js';
+import { NdjsonSource } from './sources/ndjson-source.js';
+
+export interface RunWorkerOptions {
+  /** Where `--input -` reads from. */
+  stdin?: Readable;
+  /** SIGTERM/SIGINT stop reading and flush (default true). */
+  handleSignals?: boolean;
+  /** Called once the worker reads, with the port /metrics listens on (0 when off). */
+  onStarted?: (info: { metricsPort: number; databaseUrl: string }) => void;
+}
+
+/**
+ * Wires a worker from its configuration: catalogue, database (DATABASE_URL
+ * or the embedded one), repository, NDJSON source, metrics server, signals.
+ * Resolves with the run summary once the source ends or a signal stopped it
+ * and the final flush committed.
+ */
+export async function runWorker(config: WorkerConfig, options: RunWorkerOptions = {}): Promise<RunSummary> {
+  const logger = createLogger(config.logLevel);
+  const catalogue = await loadCatalogueFile(config.catalogue);
+  const database = await startDatabase({ databaseUrl: config.databaseUrl, log: (line: string) => logger.info(line) });
+  const repository = createGoalRepository({ connectionString: database.url });
+  const source =
+    config.input === '-'
+      ? NdjsonSource.fromStream(options.stdin ?? process.stdin, config.sourceName ?? 'stdin')
+      : NdjsonSource.fromFile(resolve(config.input), config.sourceName ?? `file:${resolve(config.input)}`);
+  const metrics = new WorkerMetrics();
+  const worker = new GoalWorker({
+    source,
+    catalogue,
+    repository,
+    metrics,
+    logger,
+    maxBufferRows: config.maxBufferRows,
+    flushIntervalMs: config.flushIntervalMs,
+    shutdownDeadlineMs: config.shutdownDeadlineMs,
+  });
+  const server = new ObservabilityServer(metrics, () => worker.ready);
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'signal received');
+    worker.stop();
+  };
+  if (options.handleSignals ?? true) {
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  }
+  try {
+    const metricsPort = config.metricsPort === 0 ? 0 : await server.listen(config.metricsPort);
+    options.onStarted?.({ metricsPort, databaseUrl: database.url });
+    return await worker.run();
+  } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    await server.close();
+    await repository.close();
+    await database.stop();
+    logger.flush();
+  }
+}

@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface RunningPostmaster {
+  readonly pid: number;
+  readonly port: number;
+}
+
+/**
+ * The server already running on a data directory, from its postmaster.pid
+ * (line 1: pid, line 4: port). PostgreSQL refuses a second server on the same
+ * directory, so a second process (say, the reporting app next to the worker)
+ * connects to the first one instead.
+ */
+export async function findRunningPostmaster(dataDir: string): Promise<RunningPostmaster | undefined> {
+  let content: string;
+  try {
+    content = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8');
+  } catch {
+    // No pid file: no server on this directory.
+    return undefined;
+  }
+  const lines = content.split('\n');
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  const port = Number.parseInt(lines[3] ?? '', 10);
+  if (!Number.isInteger(pid) || !Number.isInteger(port) || !isProcessAlive(pid)) return undefined;
+  return { pid, port };
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user (the `postgres` user when we run as root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

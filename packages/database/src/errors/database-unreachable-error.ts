@@ -1,0 +1,14 @@
+import { DatabaseError } from './database-error.js';
+
+/** Connecting to a configured PostgreSQL failed; the message names the URL (password masked) and why. */
+export class DatabaseUnreachableError extends DatabaseError {
+  readonly code = 'DATABASE_UNREACHABLE';
+
+  constructor(
+    readonly maskedUrl: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Cannot connect to PostgreSQL at ${maskedUrl}: ${reason}`, options);
+  }
+}

@@ -1,0 +1,14 @@
+import { DatabaseError } from './database-error.js';
+
+/** initdb or the postgres server of the embedded cluster failed. */
+export class EmbeddedPostgresError extends DatabaseError {
+  readonly code = 'EMBEDDED_POSTGRES_FAILED';
+
+  constructor(
+    readonly dataDir: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Embedded PostgreSQL (data ${dataDir}) failed: ${reason}`, options);
+  }
+}

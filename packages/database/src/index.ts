@@ -1,0 +1,13 @@
+export { startDatabase, DEFAULT_EMBEDDED_PORT, type StartDatabaseOptions, type StartedDatabase } from './bootstrap/start-database.js';
+export { migrate, type MigrateOptions, type MigrationReport } from './migrations/migrate.js';
+export { checkConnection } from './connection/check-connection.js';
+export { maskConnectionUrl } from './connection/mask-connection-url.js';
+export { defaultMigrationsDir } from './repository-paths.js';
+export { DatabaseError } from './errors/database-error.js';
+export { DatabaseUnreachableError } from './errors/database-unreachable-error.js';
+export { EmbeddedPostgresError } from './errors/embedded-postgres-error.js';
+export { MigrationChecksumMismatchError } from './errors/migration-checksum-mismatch-error.js';
+export { MigrationFailedError } from './errors/migration-failed-error.js';
+export { MigrationLockTimeoutError } from './errors/migration-lock-timeout-error.js';
+export { MigrationsDirectoryError } from './errors/migrations-directory-error.js';
+export { PreviousMigrationFailedError } from './errors/previous-migration-failed-error.js';
