@@ -14,7 +14,7 @@ const program = new Command()
   .option('--max-buffer-rows <n>', 'rows held before reading pauses (env GOALS_MAX_BUFFER_ROWS; default 50000)', integer)
   .option('--flush-interval-ms <n>', 'flush a non-empty buffer at least this often (env GOALS_FLUSH_INTERVAL_MS; default 1000)', integer)
   .option('--shutdown-deadline-ms <n>', 'on SIGTERM/SIGINT, the final flush must commit within this (env GOALS_SHUTDOWN_DEADLINE_MS; default 10000)', integer)
-  .option('--metrics-port <n>', 'port for /metrics, /healthz, /readyz; 0 = off (env GOALS_METRICS_PORT; default 9464)', integer)
+  .option('--metrics-port <n>', 'port for /metrics, /healthz, /readyz on 127.0.0.1; 0 = any free port, logged (env GOALS_METRICS_PORT; default 9464)', integer)
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env GOALS_LOG_LEVEL; default info)')
   .option('--summary', 'print the run summary as JSON on stdout when done', false)
   .showHelpAfterError();

@@ -15,7 +15,9 @@ export interface RunWorkerOptions {
   stdin?: Readable;
   /** SIGTERM/SIGINT stop reading and flush (default true). */
   handleSignals?: boolean;
-  /** Called once the worker reads, with the port /metrics listens on (0 when off). */
+  /** Metrics to fill (default: a fresh registry); lets an embedding program watch progress. */
+  metrics?: WorkerMetrics;
+  /** Called before reading starts, with the port /metrics listens on. */
   onStarted?: (info: { metricsPort: number; databaseUrl: string }) => void;
 }
 
@@ -30,11 +32,12 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
   const catalogue = await loadCatalogueFile(config.catalogue);
   const database = await startDatabase({ databaseUrl: config.databaseUrl, log: (line: string) => logger.info(line) });
   const repository = createGoalRepository({ connectionString: database.url });
+  const stdin = options.stdin ?? process.stdin;
   const source =
     config.input === '-'
-      ? NdjsonSource.fromStream(options.stdin ?? process.stdin, config.sourceName ?? 'stdin')
+      ? NdjsonSource.fromStream(stdin, config.sourceName ?? 'stdin')
       : NdjsonSource.fromFile(resolve(config.input), config.sourceName ?? `file:${resolve(config.input)}`);
-  const metrics = new WorkerMetrics();
+  const metrics = options.metrics ?? new WorkerMetrics();
   const worker = new GoalWorker({
     source,
     catalogue,
@@ -55,12 +58,15 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     process.on('SIGINT', stop);
   }
   try {
-    const metricsPort = config.metricsPort === 0 ? 0 : await server.listen(config.metricsPort);
+    const metricsPort = await server.listen(config.metricsPort);
+    logger.info({ metricsPort, endpoints: ['/metrics', '/healthz', '/readyz'] }, 'observability server listening');
     options.onStarted?.({ metricsPort, databaseUrl: database.url });
     return await worker.run();
   } finally {
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
+    // a stopped stdin read would otherwise keep the process alive
+    if (config.input === '-') stdin.destroy();
     await server.close();
     await repository.close();
     await database.stop();

