@@ -115,7 +115,7 @@ function completeDaily(current: UserGoalProgress | null, base: UserGoalProgress,
   const day = utcDay(at);
   if (base.status === 'claimed') {
     if (base.claimedAt !== null && utcDay(base.claimedAt) >= day) return base;
-    return { ...base, progress: Math.max(base.progress, 1), status: 'completed', completedAt: at, updatedAt: at };
+    return { ...base, progress: Math.max(base.progress, 1), status: 'completed', completedAt: at, claimedAt: null, updatedAt: at };
   }
   if (current !== null && base.status === 'completed' && base.completedAt !== null && utcDay(base.completedAt) >= day) return base;
   return { ...base, progress: Math.max(base.progress, 1), status: 'completed', completedAt: at, updatedAt: at };

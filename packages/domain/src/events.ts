@@ -64,6 +64,7 @@ function isRealRfc3339(value: string): boolean {
   const calendar = new Date(Date.UTC(year, month - 1, day));
   return calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
 }
+
 const statValue = z.number().finite().nonnegative('must not be negative').max(MAX_PROGRESS, 'overflows a 32-bit progress');
 const increment = z.number().int().nonnegative('must not be negative').max(MAX_PROGRESS, 'overflows a 32-bit progress');
 
