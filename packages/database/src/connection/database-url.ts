@@ -5,9 +5,3 @@ export function withDatabaseName(connectionString: string, databaseName: string)
   return url.toString();
 }
 
-/** The database a URL points at (PostgreSQL's default is the user name, then `postgres`). */
-export function databaseNameOf(connectionString: string): string {
-  const url = new URL(connectionString);
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  return name !== '' ? name : decodeURIComponent(url.username) || 'postgres';
-}

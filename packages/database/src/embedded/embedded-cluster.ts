@@ -6,7 +6,7 @@ import { EmbeddedPostgresError } from '../errors/embedded-postgres-error.js';
 import { findFreePort } from './find-free-port.js';
 import { loadEmbeddedPostgres } from './load-embedded-postgres.js';
 import { RecentServerOutput } from './recent-server-output.js';
-import { findRunningPostmaster } from './running-postmaster.js';
+import { findRunningPostmaster, waitUntilPostmasterReady } from './running-postmaster.js';
 
 export interface EmbeddedClusterOptions {
   readonly dataDir: string;
@@ -24,6 +24,7 @@ export interface EmbeddedClusterOptions {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 const START_ATTEMPTS = 3;
+const READY_TIMEOUT_MS = 30_000;
 
 const THROWAWAY_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300'];
 
@@ -70,7 +71,7 @@ export class EmbeddedCluster {
     const { dataDir } = options;
     await mkdir(path.dirname(dataDir), { recursive: true });
 
-    const running = await findRunningPostmaster(dataDir);
+    const running = await waitUntilPostmasterReady(dataDir, READY_TIMEOUT_MS);
     if (running) return EmbeddedCluster.#attach(dataDir, running.pid, running.port, log);
 
     const EmbeddedPostgresServer = await loadEmbeddedPostgres();
@@ -120,6 +121,9 @@ export class EmbeddedCluster {
       } catch (error) {
         // Another process can grab the port between our probe and the bind.
         if (attempt < START_ATTEMPTS && output.mentions('could not bind')) continue;
+        // Or start a server on this same directory at the same moment: share it.
+        const winner = output.mentions('postmaster.pid') ? await waitUntilPostmasterReady(dataDir, READY_TIMEOUT_MS) : undefined;
+        if (winner) return EmbeddedCluster.#attach(dataDir, winner.pid, winner.port, log);
         throw new EmbeddedPostgresError(dataDir, `the server did not start: ${output.summary(error)}`, { cause: error });
       }
       const cluster = new EmbeddedCluster(dataDir, port, server, log);

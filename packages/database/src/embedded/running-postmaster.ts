@@ -4,11 +4,13 @@ import path from 'node:path';
 export interface RunningPostmaster {
   readonly pid: number;
   readonly port: number;
+  /** `starting`, `ready`, `stopping` — or empty until the server has written line 8. */
+  readonly status: string;
 }
 
 /**
  * The server already running on a data directory, from its postmaster.pid
- * (line 1: pid, line 4: port). PostgreSQL refuses a second server on the same
+ * (line 1: pid, line 4: port, line 8: status). PostgreSQL refuses a second server on the same
  * directory, so a second process (say, the reporting app next to the worker)
  * connects to the first one instead.
  */
@@ -24,7 +26,22 @@ export async function findRunningPostmaster(dataDir: string): Promise<RunningPos
   const pid = Number.parseInt(lines[0] ?? '', 10);
   const port = Number.parseInt(lines[3] ?? '', 10);
   if (!Number.isInteger(pid) || !Number.isInteger(port) || !isProcessAlive(pid)) return undefined;
-  return { pid, port };
+  return { pid, port, status: (lines[7] ?? '').trim() };
+}
+
+/**
+ * Waits while a server that another process just started finishes starting
+ * (crash recovery can take a while), by re-reading its status line.
+ */
+export async function waitUntilPostmasterReady(dataDir: string, timeoutMs: number): Promise<RunningPostmaster | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const running = await findRunningPostmaster(dataDir);
+    if (running === undefined || running.status === 'ready' || running.status === 'stopping' || Date.now() >= deadline) {
+      return running;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 function isProcessAlive(pid: number): boolean {

@@ -1,11 +1,14 @@
-import { cp, mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { onTestFinished } from 'vitest';
 import { defaultMigrationsDir } from '../../src/repository-paths.js';
 
-/** A private copy of prisma/migrations that a test may edit or extend. */
+/** A private copy of prisma/migrations that the current test may edit or extend; deleted after it. */
 export async function copyOfRepositoryMigrations(): Promise<string> {
-  const dir = path.join(await mkdtemp(path.join(tmpdir(), 'goals-migrations-')), 'migrations');
+  const root = await mkdtemp(path.join(tmpdir(), 'goals-migrations-'));
+  onTestFinished(() => rm(root, { recursive: true, force: true }));
+  const dir = path.join(root, 'migrations');
   await cp(defaultMigrationsDir(), dir, { recursive: true });
   return dir;
 }
