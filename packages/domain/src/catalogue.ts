@@ -68,11 +68,50 @@ export interface CatalogueGoal extends Goal {
 export function parseCatalogue(input: unknown): Catalogue {
   const parsed = catalogueSchema.safeParse(input);
   if (!parsed.success) {
-    throw new CatalogueError(parsed.error.issues.map((issue) => describeSchemaIssue(input, issue)));
+    // the cross-checks still run on whatever ids are readable, so one pass lists every problem
+    const schemaProblems = parsed.error.issues.map((issue) => describeSchemaIssue(input, issue));
+    throw new CatalogueError([...schemaProblems, ...findCatalogueProblems(looseStructure(input))]);
   }
   const problems = findCatalogueProblems(parsed.data);
   if (problems.length > 0) throw new CatalogueError(problems);
   return parsed.data;
+}
+
+/** The parts of the catalogue the cross-checks read. */
+interface CatalogueStructure {
+  challenges: { id: string; goals: { id: string; type: string; daily: boolean; prerequisites: string[] }[] }[];
+}
+
+/** The readable ids of a catalogue that failed the schema; unreadable parts are left out (the schema already reported them). */
+function looseStructure(input: unknown): CatalogueStructure {
+  const challenges = pick(input, ['challenges']);
+  if (!Array.isArray(challenges)) return { challenges: [] };
+  return {
+    challenges: challenges.flatMap((challenge: unknown) => {
+      const id = pick(challenge, ['id']);
+      const goals = pick(challenge, ['goals']);
+      if (typeof id !== 'string' || !Array.isArray(goals)) return [];
+      return [
+        {
+          id,
+          goals: goals.flatMap((goal: unknown) => {
+            const goalId = pick(goal, ['id']);
+            if (typeof goalId !== 'string') return [];
+            const type = pick(goal, ['type']);
+            const prerequisites = pick(goal, ['prerequisites']);
+            return [
+              {
+                id: goalId,
+                type: typeof type === 'string' ? type : '',
+                daily: pick(goal, ['daily']) === true,
+                prerequisites: Array.isArray(prerequisites) ? prerequisites.filter((p): p is string => typeof p === 'string') : [],
+              },
+            ];
+          }),
+        },
+      ];
+    }),
+  };
 }
 
 function describeSchemaIssue(input: unknown, issue: z.core.$ZodIssue): string {
@@ -100,7 +139,7 @@ function pick(value: unknown, path: readonly (string | number)[]): unknown {
   return current;
 }
 
-function findCatalogueProblems(catalogue: Catalogue): string[] {
+function findCatalogueProblems(catalogue: CatalogueStructure): string[] {
   const problems: string[] = [];
   const challengeIds = new Set<string>();
   const goalOwner = new Map<string, string>();
@@ -132,7 +171,7 @@ function findCatalogueProblems(catalogue: Catalogue): string[] {
 }
 
 /** Depth-first search; reports each cycle once, as the path that closes it. */
-function findPrerequisiteCycles(catalogue: Catalogue, goalOwner: Map<string, string>): string[] {
+function findPrerequisiteCycles(catalogue: CatalogueStructure, goalOwner: Map<string, string>): string[] {
   const prerequisitesOf = new Map<string, string[]>();
   for (const challenge of catalogue.challenges) {
     for (const goal of challenge.goals) {

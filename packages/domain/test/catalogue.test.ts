@@ -260,3 +260,30 @@ describe('CatalogueIndex', () => {
     expect(index.statisticGoals('login_count')).toEqual([]);
   });
 });
+
+describe('parseCatalogue lists schema and cross-check problems in one pass', () => {
+  it('reports a bad field and a prerequisite cycle together', () => {
+    const reward = { type: 'ITEM', rewardId: 'r', quantity: 1 };
+    const requirement = { statCode: 's', operator: '>=', targetValue: 1 };
+    const input = {
+      challenges: [
+        {
+          id: 'c1',
+          name: 'C1',
+          goals: [
+            { id: 'a', name: '', type: 'absolute', eventSource: 'statistic', requirement, reward, prerequisites: ['b'] },
+            { id: 'b', name: 'B', type: 'absolute', eventSource: 'statistic', requirement, reward, prerequisites: ['a'] },
+          ],
+        },
+      ],
+    };
+    let problems: readonly string[] = [];
+    try {
+      parseCatalogue(input);
+    } catch (error) {
+      problems = (error as CatalogueError).problems;
+    }
+    expect(problems.some((p) => p.includes('goal "a"') && p.includes('name'))).toBe(true);
+    expect(problems.some((p) => p.includes('prerequisite cycle'))).toBe(true);
+  });
+});
