@@ -31,7 +31,11 @@ async function main(): Promise<void> {
   try {
     const config = resolveWorkerConfig(flags);
     const summary = await runWorker(config);
-    if (printSummary) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    if (printSummary) {
+      const cpu = process.cpuUsage();
+      const resources = { cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+      process.stdout.write(`${JSON.stringify({ ...summary, ...resources })}\n`);
+    }
   } catch (error) {
     if (error instanceof ConfigError || error instanceof CatalogueError) {
       process.stderr.write(`goals-worker: ${error.message}\n`);
