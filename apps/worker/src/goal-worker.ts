@@ -105,15 +105,18 @@ export class GoalWorker {
         }
         if (next.done === true) break;
         this.#throwIfFatal();
-        for (const record of next.value) this.#handle(record);
+        for (const record of next.value) {
+          this.#handle(record);
+          if (this.#buffer.size >= this.#options.maxBufferRows) {
+            // backpressure: no third buffer; wait for the flush in flight before handing this one over
+            if (this.#inFlight !== null) await this.#inFlight;
+            this.#throwIfFatal();
+            void this.#flushCurrent().catch(() => undefined);
+          }
+        }
         this.#options.metrics.bufferRows.set(this.#buffer.size);
         const lag = source.lag();
         if (lag !== undefined) this.#options.metrics.sourceLag.set(lag);
-        if (this.#buffer.size >= this.#options.maxBufferRows) {
-          // backpressure: no third buffer; wait for the flush in flight
-          if (this.#inFlight !== null) await this.#inFlight;
-          void this.#flushCurrent().catch(() => undefined);
-        }
         if (this.#stop.signal.aborted) {
           stoppedBy = 'stop';
           void iterator.return?.()?.catch(() => undefined);

@@ -42,14 +42,14 @@ describe('backpressure', () => {
     const blocker = new pg.Client({ connectionString: database.url });
     await blocker.connect();
     await blocker.query('BEGIN');
-    await blocker.query('LOCK TABLE source_positions IN ACCESS EXCLUSIVE MODE');
+    await blocker.query('LOCK TABLE user_goal_progress IN SHARE MODE');
     const maxBufferRows = 150; // an S2 event touches 100 rows
     const source = new SlowableSource(lines);
     const run = startWorker({ databaseUrl: database.url, catalogue: new CatalogueIndex(catalogue), source, maxBufferRows, flushIntervalMs: 50 });
     try {
       // wait until a flush is blocked on the lock and the worker has stopped pulling from the source
       for (;;) {
-        const waiting = await blocker.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'source_positions'::regclass`);
+        const waiting = await blocker.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'user_goal_progress'::regclass`);
         if (waiting.rows[0].n > 0 && source.paused) {
           const before = source.records;
           // many event-loop turns later it still has not read on

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CatalogueIndex } from '@goals/domain';
@@ -27,6 +27,8 @@ afterAll(async () => {
 
 function writeWorkload(events: number) {
   const dir = mkdtempSync(join(tmpdir(), 'goals-crash-'));
+  // the embedded server runs as the postgres OS user when the tests run as root
+  chmodSync(dir, 0o755);
   const catalogue = workloadCatalogue('INC');
   const cataloguePath = join(dir, 'challenges.json');
   writeFileSync(cataloguePath, JSON.stringify(catalogue));
