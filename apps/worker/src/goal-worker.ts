@@ -1,4 +1,4 @@
-import { parseGameEventLine, planEventEffects, type CatalogueIndex } from '@goals/domain';
+import { eventImpact, parseGameEventLine, type CatalogueIndex } from '@goals/domain';
 import type { GoalRepository } from '@goals/prisma-repo';
 import { ProgressBuffer } from './buffer/progress-buffer.js';
 import { BufferFlusher } from './flush/buffer-flusher.js';
@@ -165,10 +165,9 @@ export class GoalWorker {
       });
       return this.#count('dead_lettered');
     }
-    const plan = planEventEffects(this.#options.catalogue, parsed.event);
-    if (plan.outcome === 'ignored') return this.#count('ignored');
-    const origin = { partition: record.partition, position: record.position };
-    for (const effect of plan.effects) buffer.add(effect, origin);
+    const result = eventImpact(this.#options.catalogue, parsed.event);
+    if (result.outcome === 'ignored') return this.#count('ignored');
+    buffer.addImpact(result.impact, record.partition, record.position);
     this.#count('applied');
   }
 

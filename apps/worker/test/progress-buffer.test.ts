@@ -1,34 +1,45 @@
-import { applyGoalEffect, type GoalEffect, type UserGoalProgress } from '@goals/domain';
+import { applyGoalEffect, CatalogueIndex, eventImpact, parseCatalogue, planEventEffects, type GameEvent, type GoalEffect, type UserGoalProgress } from '@goals/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProgressBuffer, type FlushBatch } from '../src/buffer/progress-buffer.js';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 10, 1);
-const origin = { partition: '0', position: 1n };
+const reward = { type: 'ITEM' as const, rewardId: 'r', quantity: 1 };
+const catalogue = new CatalogueIndex(
+  parseCatalogue({
+    challenges: [
+      {
+        id: 'c',
+        name: 'C',
+        goals: [
+          { id: 'abs', name: 'abs', type: 'absolute', eventSource: 'statistic', requirement: { statCode: 'kills', operator: '>=', targetValue: 50 }, reward },
+          { id: 'inc', name: 'inc', type: 'increment', eventSource: 'statistic', requirement: { statCode: 'kills', operator: '>=', targetValue: 20 }, reward },
+          { id: 'inc-daily', name: 'inc-daily', type: 'increment', daily: true, eventSource: 'statistic', requirement: { statCode: 'games', operator: '>=', targetValue: 3 }, reward },
+          { id: 'login-abs', name: 'login-abs', type: 'absolute', eventSource: 'login', requirement: { statCode: 'x', operator: '>=', targetValue: 1 }, reward },
+          { id: 'login-daily', name: 'login-daily', type: 'daily', eventSource: 'login', requirement: { statCode: 'x', operator: '>=', targetValue: 1 }, reward },
+          { id: 'login-days', name: 'login-days', type: 'increment', daily: true, eventSource: 'login', requirement: { statCode: 'x', operator: '>=', targetValue: 2 }, reward },
+        ],
+      },
+    ],
+  }),
+);
 
-const goals = [
-  { goalId: 'abs', kind: 'set' as const, targetValue: 50 },
-  { goalId: 'inc', kind: 'increment' as const, daily: false, targetValue: 20 },
-  { goalId: 'inc-daily', kind: 'increment' as const, daily: true, targetValue: 3 },
-  { goalId: 'daily', kind: 'complete_daily' as const, targetValue: 1 },
-];
-
-const effectArbitrary: fc.Arbitrary<GoalEffect> = fc
+const eventArbitrary: fc.Arbitrary<GameEvent> = fc
   .record({
-    goal: fc.constantFrom(...goals),
     user: fc.constantFrom('u1', 'u2'),
+    kind: fc.constantFrom('login', 'kills', 'games'),
     minute: fc.integer({ min: 0, max: 5 * 24 * 60 }),
-    amount: fc.integer({ min: 0, max: 100 }),
+    value: fc.integer({ min: 0, max: 100 }),
+    inc: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
   })
-  .map(({ goal, user, minute, amount }) => {
-    const base = { userId: user, goalId: goal.goalId, challengeId: 'c', namespace: 'ns', targetValue: goal.targetValue, at: new Date(START + minute * 60_000) };
-    if (goal.kind === 'set') return { ...base, kind: 'set', value: amount };
-    if (goal.kind === 'increment') return { ...base, kind: 'increment', delta: amount % 7, daily: goal.daily };
-    return { ...base, kind: 'complete_daily' };
+  .map(({ user, kind, minute, value, inc }): GameEvent => {
+    const base = { id: `e${minute}`, userId: user, namespace: 'ns', occurredAt: new Date(START + minute * 60_000) };
+    if (kind === 'login') return { ...base, type: 'login' };
+    return { ...base, type: 'statistic', statCode: kind, value, ...(inc === undefined ? {} : { inc }) };
   });
 
-/** What the repository does with a flush batch, expressed with the domain's reference semantics. */
+/** What the repository does with a flush batch, in the domain's reference semantics. */
 function batchAsEffects(batch: FlushBatch): GoalEffect[] {
   const effects: GoalEffect[] = [];
   for (const item of batch.absolute) {
@@ -39,7 +50,7 @@ function batchAsEffects(batch: FlushBatch): GoalEffect[] {
   for (const item of batch.increments) {
     effects.push({ userId: item.userId, goalId: item.goalId, challengeId: item.challengeId, namespace: item.namespace, targetValue: item.targetValue, kind: 'increment', delta: item.delta, daily: item.isDailyIncrement, at: item.at ?? new Date(0) });
   }
-  for (const item of batch.dailyCompletions) effects.push({ ...item, kind: 'complete_daily' });
+  for (const item of batch.dailyCompletions) effects.push({ userId: item.userId, goalId: item.goalId, challengeId: item.challengeId, namespace: item.namespace, targetValue: item.targetValue, kind: 'complete_daily', at: item.at });
   return effects;
 }
 
@@ -52,22 +63,36 @@ function fold(state: Map<string, UserGoalProgress>, effects: readonly GoalEffect
   return next;
 }
 
+function effectsOf(events: readonly GameEvent[]): GoalEffect[] {
+  return events.flatMap((event) => {
+    const plan = planEventEffects(catalogue, event);
+    return plan.outcome === 'applied' ? plan.effects : [];
+  });
+}
+
+function bufferOf(events: readonly GameEvent[]): ProgressBuffer {
+  const buffer = new ProgressBuffer();
+  events.forEach((event, i) => {
+    const result = eventImpact(catalogue, event);
+    if (result.outcome === 'applied') buffer.addImpact(result.impact, '0', BigInt(i + 1));
+  });
+  return buffer;
+}
+
 function comparable(state: Map<string, UserGoalProgress>) {
   return Object.fromEntries([...state].sort(([a], [b]) => a.localeCompare(b)).map(([key, p]) => [key, { progress: p.progress, status: p.status, completed: p.completedAt !== null, claimed: p.claimedAt !== null }]));
 }
 
 describe('ProgressBuffer aggregation', () => {
-  it('one flush of the aggregate equals applying every effect in order, from any starting table', () => {
+  it('one flush of the aggregate equals applying every event in order, from any starting table', () => {
     fc.assert(
-      fc.property(fc.array(effectArbitrary, { maxLength: 20 }), fc.array(effectArbitrary, { maxLength: 60 }), fc.boolean(), (history, buffered, claimCompleted) => {
-        const before = fold(new Map(), [...history].sort((a, b) => a.at.getTime() - b.at.getTime()));
+      fc.property(fc.array(eventArbitrary, { maxLength: 20 }), fc.array(eventArbitrary, { maxLength: 60 }), fc.boolean(), (history, buffered, claimCompleted) => {
+        const before = fold(new Map(), effectsOf([...history].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())));
         if (claimCompleted) {
           for (const [key, p] of before) if (p.status === 'completed') before.set(key, { ...p, status: 'claimed', claimedAt: p.completedAt });
         }
-        const buffer = new ProgressBuffer();
-        for (const effect of buffered) buffer.add(effect, origin);
-        const expected = fold(before, buffered);
-        const actual = fold(before, batchAsEffects(ProgressBuffer.toBatch(buffer.entries())));
+        const expected = fold(before, effectsOf(buffered));
+        const actual = fold(before, batchAsEffects(ProgressBuffer.toBatch(bufferOf(buffered).entries())));
         expect(comparable(actual)).toEqual(comparable(expected));
       }),
       { numRuns: 500 },
@@ -75,22 +100,18 @@ describe('ProgressBuffer aggregation', () => {
   });
 
   it('keeps the first time an absolute target was met, even after the value drops', () => {
-    const buffer = new ProgressBuffer();
-    const base = { userId: 'u', goalId: 'g', challengeId: 'c', namespace: 'n', targetValue: 10 };
-    buffer.add({ ...base, kind: 'set', value: 12, at: new Date(START) }, origin);
-    buffer.add({ ...base, kind: 'set', value: 3, at: new Date(START + 1000) }, origin);
-    const batch = ProgressBuffer.toBatch(buffer.entries());
-    expect(batch.absolute).toEqual([{ ...base, value: 3, at: new Date(START + 1000), reachedAt: new Date(START) }]);
+    const stat = (value: number, at: number): GameEvent => ({ id: 'e', type: 'statistic', userId: 'u', namespace: 'n', occurredAt: new Date(at), statCode: 'kills', value });
+    const batch = ProgressBuffer.toBatch(bufferOf([stat(60, START), stat(3, START + 1000)]).entries());
+    expect(batch.absolute.map((a) => ({ value: a.value, at: a.at, reachedAt: a.reachedAt }))).toEqual([{ value: 3, at: new Date(START + 1000), reachedAt: new Date(START) }]);
   });
 
   it('sums regular increments into one write and keeps one daily increment per later UTC day', () => {
-    const buffer = new ProgressBuffer();
-    const base = { userId: 'u', challengeId: 'c', namespace: 'n', targetValue: 10 };
-    for (const minute of [0, 5, 10]) buffer.add({ ...base, goalId: 'r', kind: 'increment', delta: 2, daily: false, at: new Date(START + minute * 60_000) }, origin);
-    for (const at of [START, START + 60_000, START + DAY, START + 10, START + 2 * DAY]) buffer.add({ ...base, goalId: 'd', kind: 'increment', delta: 1, daily: true, at: new Date(at) }, origin);
-    const batch = ProgressBuffer.toBatch(buffer.entries());
-    expect(batch.increments.filter((i) => i.goalId === 'r').map((i) => i.delta)).toEqual([6]);
-    expect(batch.increments.filter((i) => i.goalId === 'd').map((i) => i.at?.getTime())).toEqual([START, START + DAY, START + 2 * DAY]);
+    const kills = (at: number): GameEvent => ({ id: 'k', type: 'statistic', userId: 'u', namespace: 'n', occurredAt: new Date(at), statCode: 'kills', value: 0, inc: 2 });
+    const games = (at: number): GameEvent => ({ id: 'g', type: 'statistic', userId: 'u', namespace: 'n', occurredAt: new Date(at), statCode: 'games', value: 0 });
+    const events = [kills(START), kills(START + 5), kills(START + 10), games(START), games(START + 60_000), games(START + DAY), games(START + 10), games(START + 2 * DAY)];
+    const batch = ProgressBuffer.toBatch(bufferOf(events).entries());
+    expect(batch.increments.filter((i) => i.goalId === 'inc').map((i) => i.delta)).toEqual([6]);
+    expect(batch.increments.filter((i) => i.goalId === 'inc-daily').map((i) => i.at?.getTime())).toEqual([START, START + DAY, START + 2 * DAY]);
   });
 
   it('holds the latest position per partition and counts rows and dead letters toward its size', () => {

@@ -59,6 +59,21 @@ export interface CatalogueGoal extends Goal {
   challengeId: string;
 }
 
+/** How an event changes a goal of this kind (see effects.ts). */
+export type GoalEffectKind = 'set' | 'increment' | 'complete_daily';
+
+/**
+ * A goal as the index hands it out: with its position in the catalogue
+ * (0 … goalCount-1, for dense per-goal tables in hot loops) and the kind of
+ * effect events have on it.
+ */
+export interface IndexedGoal extends CatalogueGoal {
+  ordinal: number;
+  effectKind: GoalEffectKind;
+}
+
+const EFFECT_KIND_OF_TYPE: Record<GoalType, GoalEffectKind> = { absolute: 'set', increment: 'increment', daily: 'complete_daily' };
+
 /**
  * Parses and validates a catalogue (already JSON-decoded).
  * Rules: the schema above; unique challenge ids; goal ids unique across the
@@ -207,14 +222,14 @@ function findPrerequisiteCycles(catalogue: CatalogueStructure, goalOwner: Map<st
  * touch, keyed by event source then stat code (login goals under '').
  */
 export class CatalogueIndex {
-  readonly #goals = new Map<string, CatalogueGoal>();
-  readonly #loginGoals: CatalogueGoal[] = [];
-  readonly #statisticGoals = new Map<string, CatalogueGoal[]>();
+  readonly #goals = new Map<string, IndexedGoal>();
+  readonly #loginGoals: IndexedGoal[] = [];
+  readonly #statisticGoals = new Map<string, IndexedGoal[]>();
 
   constructor(readonly catalogue: Catalogue) {
     for (const challenge of catalogue.challenges) {
       for (const goal of challenge.goals) {
-        const entry: CatalogueGoal = { ...goal, challengeId: challenge.id };
+        const entry: IndexedGoal = { ...goal, challengeId: challenge.id, ordinal: this.#goals.size, effectKind: EFFECT_KIND_OF_TYPE[goal.type] };
         this.#goals.set(goal.id, entry);
         if (goal.eventSource === 'login') {
           this.#loginGoals.push(entry);
@@ -227,20 +242,24 @@ export class CatalogueIndex {
     }
   }
 
-  goal(goalId: string): CatalogueGoal | undefined {
+  get goalCount(): number {
+    return this.#goals.size;
+  }
+
+  goal(goalId: string): IndexedGoal | undefined {
     return this.#goals.get(goalId);
   }
 
-  get goals(): IterableIterator<CatalogueGoal> {
+  get goals(): IterableIterator<IndexedGoal> {
     return this.#goals.values();
   }
 
   /** Only goals whose eventSource matches: a login never touches a statistic goal. */
-  loginGoals(): readonly CatalogueGoal[] {
+  loginGoals(): readonly IndexedGoal[] {
     return this.#loginGoals;
   }
 
-  statisticGoals(statCode: string): readonly CatalogueGoal[] {
+  statisticGoals(statCode: string): readonly IndexedGoal[] {
     return this.#statisticGoals.get(statCode) ?? [];
   }
 }

@@ -1,4 +1,4 @@
-import type { CatalogueGoal, CatalogueIndex } from './catalogue.js';
+import type { CatalogueIndex, IndexedGoal } from './catalogue.js';
 import type { GameEvent } from './events.js';
 import { MAX_PROGRESS, statusForProgress, utcDay, type UserGoalProgress } from './progress.js';
 
@@ -44,30 +44,68 @@ export type EventPlan =
   /** The event is valid but no goal listens to it (no goal of its source and stat code). */
   | { outcome: 'ignored'; reason: string };
 
-/** Only goals whose eventSource matches the event kind are touched. */
-export function planEventEffects(index: CatalogueIndex, event: GameEvent): EventPlan {
+/**
+ * What one event does, computed once per event: the goals it touches (only
+ * goals whose eventSource matches; statistic goals by stat code) and the
+ * amounts. `effectFor` turns it into one goal's effect; hot loops read the
+ * fields directly instead of allocating an effect per goal.
+ */
+export interface EventImpact {
+  userId: string;
+  namespace: string;
+  at: Date;
+  /** UTC day of `at`, `YYYY-MM-DD`. */
+  day: string;
+  goals: readonly IndexedGoal[];
+  /** New progress of absolute goals: 1 for a login, the statistic's integer part otherwise. */
+  value: number;
+  /** Delta of increment goals: the statistic's `inc`, else 1. */
+  delta: number;
+}
+
+export type EventImpactResult = { outcome: 'applied'; impact: EventImpact } | { outcome: 'ignored'; reason: string };
+
+export function eventImpact(index: CatalogueIndex, event: GameEvent): EventImpactResult {
   const goals = event.type === 'login' ? index.loginGoals() : index.statisticGoals(event.statCode);
   if (goals.length === 0) {
     return { outcome: 'ignored', reason: event.type === 'login' ? 'no login goal in the catalogue' : `no statistic goal for stat code ${JSON.stringify(event.statCode)}` };
   }
-  return { outcome: 'applied', effects: goals.map((goal) => effectOf(goal, event)) };
+  return {
+    outcome: 'applied',
+    impact: {
+      userId: event.userId,
+      namespace: event.namespace,
+      at: event.occurredAt,
+      day: utcDay(event.occurredAt),
+      goals,
+      value: event.type === 'login' ? 1 : Math.trunc(event.value),
+      delta: event.type === 'statistic' ? (event.inc ?? 1) : 1,
+    },
+  };
 }
 
-function effectOf(goal: CatalogueGoal, event: GameEvent): GoalEffect {
+/** Only goals whose eventSource matches the event kind are touched. */
+export function planEventEffects(index: CatalogueIndex, event: GameEvent): EventPlan {
+  const result = eventImpact(index, event);
+  if (result.outcome === 'ignored') return result;
+  return { outcome: 'applied', effects: result.impact.goals.map((goal) => effectFor(result.impact, goal)) };
+}
+
+export function effectFor(impact: EventImpact, goal: IndexedGoal): GoalEffect {
   const target: GoalTarget = {
-    userId: event.userId,
+    userId: impact.userId,
     goalId: goal.id,
     challengeId: goal.challengeId,
-    namespace: event.namespace,
+    namespace: impact.namespace,
     targetValue: goal.requirement.targetValue,
   };
-  switch (goal.type) {
-    case 'absolute':
-      return { ...target, kind: 'set', value: event.type === 'login' ? 1 : Math.trunc(event.value), at: event.occurredAt };
+  switch (goal.effectKind) {
+    case 'set':
+      return { ...target, kind: 'set', value: impact.value, at: impact.at };
     case 'increment':
-      return { ...target, kind: 'increment', delta: event.type === 'statistic' ? (event.inc ?? 1) : 1, daily: goal.daily, at: event.occurredAt };
-    case 'daily':
-      return { ...target, kind: 'complete_daily', at: event.occurredAt };
+      return { ...target, kind: 'increment', delta: impact.delta, daily: goal.daily, at: impact.at };
+    case 'complete_daily':
+      return { ...target, kind: 'complete_daily', at: impact.at };
   }
 }
 

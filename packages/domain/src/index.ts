@@ -15,11 +15,17 @@ export {
   type Catalogue,
   type CatalogueInput,
   type CatalogueGoal,
+  type IndexedGoal,
+  type GoalEffectKind,
 } from './catalogue.js';
 export { parseGameEvent, parseGameEventLine, type GameEvent, type LoginEvent, type StatisticEvent, type EventParseResult } from './events.js';
 export {
   planEventEffects,
+  eventImpact,
+  effectFor,
   applyGoalEffect,
+  type EventImpact,
+  type EventImpactResult,
   type GoalEffect,
   type GoalTarget,
   type SetProgressEffect,

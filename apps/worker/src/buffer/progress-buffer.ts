@@ -1,54 +1,62 @@
-import { meetsRequirement, utcDay, type GoalEffect, type GoalTarget } from '@goals/domain';
+import { meetsRequirement, type EventImpact, type IndexedGoal } from '@goals/domain';
 import type { AbsoluteProgressUpdate, DailyCompletion, DeadLetter, ProgressIncrement } from '@goals/prisma-repo';
 
 /**
  * The in-memory buffer between the source and the database.
  *
- * Effects are aggregated per (userId, goalId) so that applying the aggregate
- * once gives the same row as applying every effect in order:
+ * Events are aggregated per (userId, goalId) so that applying the aggregate
+ * once gives the same row as applying every event in order:
  * - set (absolute): the last value wins; `reachedAt` remembers the first time
  *   the target was met inside the buffer, because completion is sticky even
  *   if a later value drops below the target.
- * - increment: regular deltas add up; a daily increment counts at most once
- *   per UTC day, and only on a day later than every day already seen for the
- *   key (an earlier-or-same day can never add, whatever the row holds).
+ * - increment: regular deltas add up (saturating like the column); a daily
+ *   increment counts at most once per UTC day, and only on a day later than
+ *   every day already kept for the key (an earlier or equal day can never add,
+ *   whatever the stored row holds).
  * - complete_daily: one completion per UTC day, same running-maximum rule.
- * A goal has one type, so one key only ever holds one kind of effect.
+ * A goal has one type, so one key only ever holds one kind of entry.
+ *
+ * Hot path: an S2 event touches 100 goals, so entries live in a per-user map
+ * keyed by the goal's catalogue ordinal (no key strings built per goal), and
+ * each entry *is* the repository's input row (no copy at flush time).
  *
  * The buffer also owns the source positions of the records it holds: a flush
  * stores them with the rows, in the same transaction (exactly-once).
  */
-export interface BufferedOrigin {
-  /** Source partition and position of the last record that touched this key. */
+interface EntryBase {
+  userId: string;
+  goalId: string;
+  challengeId: string;
+  namespace: string;
+  targetValue: number;
+  at: Date;
+  /** Source partition and position of the last record that touched this key (for dead letters). */
   partition: string;
   position: bigint;
 }
 
-interface SetEntry extends GoalTarget, BufferedOrigin {
+export interface SetEntry extends EntryBase, AbsoluteProgressUpdate {
   kind: 'set';
-  value: number;
-  at: Date;
-  reachedAt: Date | null;
-  events: number;
 }
 
-interface IncrementEntry extends GoalTarget, BufferedOrigin {
+export interface IncrementEntry extends EntryBase, ProgressIncrement {
   kind: 'increment';
-  daily: boolean;
-  /** Regular increments: one element with the summed delta. Daily: one per UTC day, in increasing day order. */
-  steps: { delta: number; at: Date; day: string }[];
-  events: number;
+  at: Date;
+  /** UTC day of the latest kept step. */
+  day: string;
+  /** Daily increments on later days than the entry's own, in order. */
+  laterDays: ProgressIncrement[] | null;
 }
 
-interface DailyEntry extends GoalTarget, BufferedOrigin {
+export interface DailyEntry extends EntryBase, DailyCompletion {
   kind: 'complete_daily';
-  completions: { at: Date; day: string }[];
-  events: number;
+  day: string;
+  laterDays: DailyCompletion[] | null;
 }
 
 export type BufferEntry = SetEntry | IncrementEntry | DailyEntry;
 
-/** The database writes one buffer turns into; `entries` keeps each write's origin for poison isolation. */
+/** The database writes a set of entries turns into. */
 export interface FlushBatch {
   absolute: AbsoluteProgressUpdate[];
   increments: ProgressIncrement[];
@@ -58,115 +66,104 @@ export interface FlushBatch {
 const MAX_INT = 2_147_483_647;
 
 export class ProgressBuffer {
-  readonly #entries = new Map<string, BufferEntry>();
+  readonly #users = new Map<string, Map<number, BufferEntry>>();
   readonly #positions = new Map<string, bigint>();
   readonly #deadLetters: DeadLetter[] = [];
-  #events = 0;
+  #rows = 0;
+  #records = 0;
 
   /** Distinct (userId, goalId) rows plus dead letters held: the bound that triggers backpressure. */
   get size(): number {
-    return this.#entries.size + this.#deadLetters.length;
+    return this.#rows + this.#deadLetters.length;
   }
 
   get rowCount(): number {
-    return this.#entries.size;
+    return this.#rows;
   }
 
-  get deadLetters(): readonly DeadLetter[] {
-    return this.#deadLetters;
-  }
-
-  addDeadLetter(letter: DeadLetter): void {
-    this.#deadLetters.push(letter);
-  }
-
-  /** Source records accepted since the buffer was created (applied, ignored or dead-lettered). */
+  /** Source records accepted (applied, ignored or dead-lettered). */
   get recordCount(): number {
-    return this.#events;
+    return this.#records;
   }
 
   get positions(): ReadonlyMap<string, bigint> {
     return this.#positions;
   }
 
-  entries(): IterableIterator<BufferEntry> {
-    return this.#entries.values();
+  get deadLetters(): readonly DeadLetter[] {
+    return this.#deadLetters;
   }
 
-  /** Records that the source advanced past a record (whatever its outcome). */
+  *entries(): IterableIterator<BufferEntry> {
+    for (const entries of this.#users.values()) yield* entries.values();
+  }
+
+  /** Records that the source advanced past a record, whatever its outcome. */
   advance(partition: string, position: bigint): void {
-    this.#events += 1;
+    this.#records += 1;
     this.#positions.set(partition, position);
   }
 
-  add(effect: GoalEffect, origin: BufferedOrigin): void {
-    const key = `${effect.userId}\u0000${effect.goalId}`;
-    const existing = this.#entries.get(key);
-    if (existing !== undefined && existing.kind !== effect.kind) {
-      throw new Error(`goal ${effect.goalId} received a ${effect.kind} effect after a ${existing.kind} one; a goal has one type`);
+  addDeadLetter(letter: DeadLetter): void {
+    this.#deadLetters.push(letter);
+  }
+
+  /** Adds what one event does to each goal it touches. */
+  addImpact(impact: EventImpact, partition: string, position: bigint): void {
+    let entries = this.#users.get(impact.userId);
+    if (entries === undefined) {
+      entries = new Map();
+      this.#users.set(impact.userId, entries);
     }
-    switch (effect.kind) {
-      case 'set': {
-        const reached = meetsRequirement(effect.value, effect.targetValue) ? effect.at : null;
-        if (existing === undefined) {
-          this.#entries.set(key, { ...targetOf(effect), ...origin, kind: 'set', value: effect.value, at: effect.at, reachedAt: reached, events: 1 });
-        } else {
-          const entry = existing as SetEntry;
-          entry.value = effect.value;
-          entry.at = effect.at;
-          entry.reachedAt ??= reached;
-          setOrigin(entry, origin);
-        }
-        return;
+    for (const goal of impact.goals) {
+      const existing = entries.get(goal.ordinal);
+      if (existing === undefined) {
+        entries.set(goal.ordinal, newEntry(goal, impact, partition, position));
+        this.#rows += 1;
+        continue;
       }
-      case 'increment': {
-        const day = utcDay(effect.at);
-        if (existing === undefined) {
-          this.#entries.set(key, { ...targetOf(effect), ...origin, kind: 'increment', daily: effect.daily, steps: [{ delta: effect.delta, at: effect.at, day }], events: 1 });
-          return;
-        }
-        const entry = existing as IncrementEntry;
-        setOrigin(entry, origin);
-        const last = entry.steps[entry.steps.length - 1];
-        if (last === undefined) throw new Error('increment entry without steps');
-        if (!effect.daily) {
-          last.delta = Math.min(last.delta + effect.delta, MAX_INT);
-          last.at = effect.at;
-          last.day = day;
-        } else if (day > last.day) {
-          entry.steps.push({ delta: effect.delta, at: effect.at, day });
-        }
-        return;
-      }
-      case 'complete_daily': {
-        const day = utcDay(effect.at);
-        if (existing === undefined) {
-          this.#entries.set(key, { ...targetOf(effect), ...origin, kind: 'complete_daily', completions: [{ at: effect.at, day }], events: 1 });
-          return;
-        }
-        const entry = existing as DailyEntry;
-        setOrigin(entry, origin);
-        const last = entry.completions[entry.completions.length - 1];
-        if (last !== undefined && day > last.day) entry.completions.push({ at: effect.at, day });
-        return;
+      existing.partition = partition;
+      existing.position = position;
+      switch (existing.kind) {
+        case 'set':
+          existing.value = impact.value;
+          existing.at = impact.at;
+          if (existing.reachedAt === null && meetsRequirement(impact.value, existing.targetValue)) existing.reachedAt = impact.at;
+          break;
+        case 'increment':
+          if (!existing.isDailyIncrement) {
+            existing.delta = Math.min(existing.delta + impact.delta, MAX_INT);
+            existing.at = impact.at;
+          } else if (impact.day > existing.day) {
+            existing.day = impact.day;
+            (existing.laterDays ??= []).push({ ...targetOf(existing), delta: impact.delta, isDailyIncrement: true, at: impact.at });
+          }
+          break;
+        case 'complete_daily':
+          if (impact.day > existing.day) {
+            existing.day = impact.day;
+            (existing.laterDays ??= []).push({ ...targetOf(existing), at: impact.at });
+          }
+          break;
       }
     }
   }
 
-  /** The writes for every entry, or for a subset (poison isolation). */
+  /** The writes for a set of entries: all of a buffer's, or a subset while isolating poison. */
   static toBatch(entries: Iterable<BufferEntry>): FlushBatch {
     const batch: FlushBatch = { absolute: [], increments: [], dailyCompletions: [] };
     for (const entry of entries) {
-      const target = targetOf(entry);
       switch (entry.kind) {
         case 'set':
-          batch.absolute.push({ ...target, value: entry.value, at: entry.at, reachedAt: entry.reachedAt });
+          batch.absolute.push(entry);
           break;
         case 'increment':
-          for (const step of entry.steps) batch.increments.push({ ...target, delta: step.delta, isDailyIncrement: entry.daily, at: step.at });
+          batch.increments.push(entry);
+          if (entry.laterDays !== null) batch.increments.push(...entry.laterDays);
           break;
         case 'complete_daily':
-          for (const completion of entry.completions) batch.dailyCompletions.push({ ...target, at: completion.at });
+          batch.dailyCompletions.push(entry);
+          if (entry.laterDays !== null) batch.dailyCompletions.push(...entry.laterDays);
           break;
       }
     }
@@ -174,12 +171,19 @@ export class ProgressBuffer {
   }
 }
 
-function targetOf(effect: GoalTarget): GoalTarget {
-  return { userId: effect.userId, goalId: effect.goalId, challengeId: effect.challengeId, namespace: effect.namespace, targetValue: effect.targetValue };
+function newEntry(goal: IndexedGoal, impact: EventImpact, partition: string, position: bigint): BufferEntry {
+  const targetValue = goal.requirement.targetValue;
+  const base = { userId: impact.userId, goalId: goal.id, challengeId: goal.challengeId, namespace: impact.namespace, targetValue, at: impact.at, partition, position };
+  switch (goal.effectKind) {
+    case 'set':
+      return { ...base, kind: 'set', value: impact.value, reachedAt: meetsRequirement(impact.value, targetValue) ? impact.at : null };
+    case 'increment':
+      return { ...base, kind: 'increment', delta: impact.delta, isDailyIncrement: goal.daily, day: impact.day, laterDays: null };
+    case 'complete_daily':
+      return { ...base, kind: 'complete_daily', day: impact.day, laterDays: null };
+  }
 }
 
-function setOrigin(entry: BufferEntry, origin: BufferedOrigin): void {
-  entry.partition = origin.partition;
-  entry.position = origin.position;
-  entry.events += 1;
+function targetOf(entry: EntryBase) {
+  return { userId: entry.userId, goalId: entry.goalId, challengeId: entry.challengeId, namespace: entry.namespace, targetValue: entry.targetValue };
 }

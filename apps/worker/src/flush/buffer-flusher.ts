@@ -82,14 +82,16 @@ export class BufferFlusher {
       position: entry.position,
       goalId: entry.goalId,
       eventId: null,
-      payload: JSON.stringify(ProgressBuffer.toBatch([entry])),
+      payload: describeWrite(entry),
       reason: error instanceof Error ? error.message : String(error),
       errorCode: 'WRITE_REFUSED',
     }));
     const acceptedBatch = ProgressBuffer.toBatch(accepted);
     const allLetters = [...deadLetters, ...poisonLetters];
     await this.#write(acceptedBatch, allLetters, positions);
-    for (const letter of poisonLetters) this.#options.logger.error({ userId: refused.find((r) => r.entry.goalId === letter.goalId)?.entry.userId, goalId: letter.goalId, reason: letter.reason }, 'row dead-lettered');
+    for (const { entry, error } of refused) {
+      this.#options.logger.error({ userId: entry.userId, goalId: entry.goalId, err: error }, 'row refused by the database; dead-lettered');
+    }
     return { batch: acceptedBatch, deadLetters: allLetters, poison: refused.length };
   }
 
@@ -136,6 +138,16 @@ export class BufferFlusher {
     for (const letter of deadLetters) metrics.deadLetters.inc({ code: letter.errorCode });
     for (const position of positions) metrics.sourcePosition.set({ partition: position.partition }, Number(position.position));
   }
+}
+
+/** The refused write as JSON (what would have been written, with the last source position that touched it). */
+function describeWrite(entry: BufferEntry): string {
+  const batch = ProgressBuffer.toBatch([entry]);
+  const rows = [...batch.absolute, ...batch.increments, ...batch.dailyCompletions].map((row) => {
+    const { partition: _partition, position: _position, laterDays: _laterDays, ...fields } = row as typeof row & { partition?: unknown; position?: unknown; laterDays?: unknown };
+    return fields;
+  });
+  return JSON.stringify({ kind: entry.kind, partition: entry.partition, position: entry.position.toString(), rows });
 }
 
 async function writeBatch(repository: GoalRepository, batch: FlushBatch): Promise<void> {
