@@ -1,0 +1,13 @@
+export { createPool } from './connection/create-pool.js';
+export { createGoalRepository } from './create-goal-repository.js';
+export { PostgresGoalRepository, type CreateGoalRepositoryOptions } from './repository/postgres-goal-repository.js';
+export type {
+  GoalRepository,
+  TxRepository,
+  ProgressUpsert,
+  ProgressIncrement,
+  AbsoluteProgressUpdate,
+  DailyCompletion,
+  SourcePosition,
+  DeadLetter,
+} from './goal-repository.port.js';

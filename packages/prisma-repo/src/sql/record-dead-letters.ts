@@ -1,0 +1,25 @@
+import type pg from 'pg';
+
+export interface DeadLetterColumns {
+  sources: string[];
+  partitions: string[];
+  /** bigint as decimal strings */
+  positions: string[];
+  goalIds: string[];
+  eventIds: (string | null)[];
+  payloads: string[];
+  reasons: string[];
+  errorCodes: string[];
+}
+
+/** DO NOTHING on the (source, partition, position, goal_id) key: a replayed event cannot be dead-lettered twice. */
+export async function recordDeadLetters(db: pg.ClientBase | pg.Pool, c: DeadLetterColumns): Promise<void> {
+  await db.query({
+    name: 'goals.record-dead-letters',
+    text: `
+      INSERT INTO dead_letters (source, partition, position, goal_id, event_id, payload, reason, error_code)
+      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+      ON CONFLICT (source, partition, position, goal_id) DO NOTHING`,
+    values: [c.sources, c.partitions, c.positions, c.goalIds, c.eventIds, c.payloads, c.reasons, c.errorCodes],
+  });
+}

@@ -1,0 +1,5 @@
+import type pg from 'pg';
+
+export async function rollbackTransaction(client: pg.ClientBase): Promise<void> {
+  await client.query('ROLLBACK');
+}

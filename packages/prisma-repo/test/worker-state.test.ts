@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { DeadLetter } from '../src/index.js';
+import { useRepository } from './support/test-repository.js';
+
+const f = useRepository();
+
+describe('source positions', () => {
+  it('loadSourcePositions returns [] for an unknown source', async () => {
+    expect(await f.repo.loadSourcePositions('nats')).toEqual([]);
+  });
+
+  it('stores, overwrites and loads positions per partition (last one given wins)', async () => {
+    await f.repo.storeSourcePositions([
+      { source: 'nats', partition: 'p1', position: 10n },
+      { source: 'nats', partition: 'p0', position: 5n },
+      { source: 'file', partition: 'p0', position: 1n },
+    ]);
+    await f.repo.storeSourcePositions([
+      { source: 'nats', partition: 'p1', position: 11n },
+      { source: 'nats', partition: 'p1', position: 9_007_199_254_740_993n },
+    ]);
+    expect(await f.repo.loadSourcePositions('nats')).toEqual([
+      { source: 'nats', partition: 'p0', position: 5n },
+      { source: 'nats', partition: 'p1', position: 9_007_199_254_740_993n },
+    ]);
+  });
+});
+
+describe('recordDeadLetters', () => {
+  const letter = (overrides: Partial<DeadLetter> = {}): DeadLetter => ({
+    source: 'nats', partition: 'p0', position: 1n, goalId: '', eventId: 'e1', payload: '{"bad"', reason: 'malformed JSON', errorCode: 'EVENT_MALFORMED', ...overrides,
+  });
+
+  it('records letters with every field', async () => {
+    await f.repo.recordDeadLetters([letter(), letter({ position: 2n, goalId: 'g1', eventId: null, payload: 'tab\tnew\nline 🎮', reason: 'check violation', errorCode: 'DATABASE_ERROR' })]);
+    const { rows } = await f.admin.query('SELECT source, partition, position::text, goal_id, event_id, payload, reason, error_code FROM dead_letters ORDER BY position');
+    expect(rows).toEqual([
+      { source: 'nats', partition: 'p0', position: '1', goal_id: '', event_id: 'e1', payload: '{"bad"', reason: 'malformed JSON', error_code: 'EVENT_MALFORMED' },
+      { source: 'nats', partition: 'p0', position: '2', goal_id: 'g1', event_id: null, payload: 'tab\tnew\nline 🎮', reason: 'check violation', error_code: 'DATABASE_ERROR' },
+    ]);
+  });
+
+  it('does not duplicate a letter recorded again (a replay), nor duplicates inside one call', async () => {
+    await f.repo.recordDeadLetters([letter(), letter()]);
+    await f.repo.recordDeadLetters([letter({ reason: 'again' })]);
+    const { rows } = await f.admin.query('SELECT reason FROM dead_letters');
+    expect(rows).toEqual([{ reason: 'malformed JSON' }]);
+  });
+});
