@@ -16,7 +16,7 @@ import { resolveWorkerConfig } from '../config/worker-config.js';
 import { WorkerMetrics } from '../observability/metrics.js';
 import { runWorker } from '../run-worker.js';
 
-const EVENTS = Number(process.env.GOALS_DEMO_EVENTS ?? 50_000);
+const EVENTS = Number(process.env.GOALS_DEMO_EVENTS ?? 20_000);
 const USERS = 1_000;
 const DEMO_DATABASE = 'goals_demo';
 const repositoryRoot = resolve(fileURLToPath(new URL('../../../..', import.meta.url)));
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const byStatus = await client.query<{ status: string; rows: string }>('SELECT status, count(*) AS rows FROM user_goal_progress GROUP BY status ORDER BY status');
   const deadLetters = await client.query<{ error_code: string; n: string }>('SELECT error_code, count(*) AS n FROM dead_letters GROUP BY error_code');
   const sample = await client.query<{ user_id: string; goal_id: string; progress: number; status: string }>(
-    `SELECT user_id, goal_id, progress, status FROM user_goal_progress WHERE user_id = (SELECT min(user_id) FROM user_goal_progress) ORDER BY goal_id LIMIT 8`,
+    `SELECT user_id, goal_id, progress, status FROM user_goal_progress WHERE user_id = (SELECT min(user_id) FROM user_goal_progress WHERE user_id LIKE 'user-%') ORDER BY goal_id LIMIT 8`,
   );
   await client.end();
   await database.stop();
