@@ -141,8 +141,10 @@ function describeSchemaIssue(input: unknown, issue: z.core.$ZodIssue): string {
       where += ` goal ${typeof goalId === 'string' ? JSON.stringify(goalId) : `#${path[3]}`}`;
     }
   }
-  const field = path.map(String).join('.');
-  return `${where}: ${field || '(root)'}: ${issue.message}`;
+  // the challenge and goal are already named: show only the field inside them
+  const inside = path[0] === 'challenges' && typeof path[1] === 'number' ? (path[2] === 'goals' && typeof path[3] === 'number' ? path.slice(4) : path.slice(2)) : path;
+  const field = inside.map(String).join('.');
+  return `${where}: ${field || '(whole entry)'}: ${issue.message}`;
 }
 
 function pick(value: unknown, path: readonly (string | number)[]): unknown {

@@ -1,0 +1,69 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, resolveWorkerConfig } from '../src/config/worker-config.js';
+import { spawnWorker } from './support/worker-process.js';
+
+describe('worker configuration', () => {
+  it('takes flags over environment variables and fills documented defaults', () => {
+    const config = resolveWorkerConfig({ maxBufferRows: 10 }, { GOALS_CATALOGUE: 'c.json', GOALS_MAX_BUFFER_ROWS: '99', GOALS_FLUSH_INTERVAL_MS: '250' });
+    expect(config).toMatchObject({ catalogue: 'c.json', maxBufferRows: 10, flushIntervalMs: 250, input: '-', shutdownDeadlineMs: 10_000, metricsPort: 9464, logLevel: 'info' });
+  });
+
+  it('names the flag and the variable of every invalid setting', () => {
+    let error: unknown;
+    try {
+      resolveWorkerConfig({ maxBufferRows: -1 }, { GOALS_FLUSH_INTERVAL_MS: 'soon' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('--max-buffer-rows / GOALS_MAX_BUFFER_ROWS');
+    expect(problems).toContain('--flush-interval-ms / GOALS_FLUSH_INTERVAL_MS');
+    expect(problems).toContain('--catalogue');
+  });
+});
+
+describe('worker CLI', () => {
+  it('exits 2 listing every problem of an invalid challenges.json, before touching a database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goals-cli-'));
+    const cataloguePath = join(dir, 'challenges.json');
+    writeFileSync(
+      cataloguePath,
+      JSON.stringify({
+        challenges: [
+          {
+            id: 'c1',
+            name: 'C1',
+            goals: [
+              { id: 'a', name: 'A', type: 'sometimes', eventSource: 'login', requirement: { statCode: 's', operator: '>=', targetValue: 0 }, reward: { type: 'ITEM', rewardId: 'r', quantity: 1 } },
+              { id: 'a', name: 'A2', type: 'absolute', eventSource: 'login', requirement: { statCode: 's', operator: '>=', targetValue: 1 }, reward: { type: 'ITEM', rewardId: 'r', quantity: 1 } },
+            ],
+          },
+        ],
+      }),
+    );
+    const worker = spawnWorker(['--input', join(dir, 'none.ndjson'), '--catalogue', cataloguePath, '--database-url', 'postgres://nobody@127.0.0.1:1/none']);
+    const exit = await worker.exited;
+    expect(exit.code).toBe(2);
+    expect(exit.stderr).toContain('challenge "c1" goal "a": type: Invalid option');
+    expect(exit.stderr).toContain('requirement.targetValue');
+    expect(exit.stderr).toContain('duplicate goal id');
+  });
+
+  it('exits non-zero with one clear line naming an unreachable database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goals-cli-'));
+    const cataloguePath = join(dir, 'challenges.json');
+    writeFileSync(cataloguePath, JSON.stringify({ challenges: [] }));
+    const logPath = join(dir, 'events.ndjson');
+    writeFileSync(logPath, '');
+    const worker = spawnWorker(['--input', logPath, '--catalogue', cataloguePath, '--database-url', 'postgres://nobody:secret@127.0.0.1:1/none']);
+    const exit = await worker.exited;
+    expect(exit.code).toBe(1);
+    const line = exit.stderr.split('\n').find((l) => l.startsWith('goals-worker:')) ?? '';
+    expect(line).toContain('127.0.0.1:1');
+    expect(line).not.toContain('secret');
+  });
+});
