@@ -80,22 +80,26 @@ function dailyRows(prefix: string, iteration: number): DailyCompletion[] {
 }
 
 export async function benchFlushBatches(repo: PostgresGoalRepository, admin: pg.Pool, runs = 5): Promise<FlushMeasurement[]> {
-  const cases: [string, (prefix: string, iteration: number) => Promise<void>][] = [
-    ['batchApplyAbsolute', (p, it) => repo.withTransaction((tx) => tx.batchApplyAbsolute(absoluteRows(p, it)))],
-    ['batchIncrementProgress', (p, it) => repo.withTransaction((tx) => tx.batchIncrementProgress(incrementRows(p, it)))],
-    ['batchCompleteDaily', (p, it) => repo.withTransaction((tx) => tx.batchCompleteDaily(dailyRows(p, it)))],
+  // rows are built before the clock starts: only the repository's work is measured
+  const cases: [string, (prefix: string, iteration: number) => () => Promise<void>][] = [
+    ['batchApplyAbsolute', (p, it) => { const rows = absoluteRows(p, it); return () => repo.withTransaction((tx) => tx.batchApplyAbsolute(rows)); }],
+    ['batchIncrementProgress', (p, it) => { const rows = incrementRows(p, it); return () => repo.withTransaction((tx) => tx.batchIncrementProgress(rows)); }],
+    ['batchCompleteDaily', (p, it) => { const rows = dailyRows(p, it); return () => repo.withTransaction((tx) => tx.batchCompleteDaily(rows)); }],
   ];
   const results: FlushMeasurement[] = [];
-  for (const [operation, write] of cases) {
+  for (const [operation, prepare] of cases) {
     const samples: Record<'insert' | 'update', { ms: number; cpuUs: number }[]> = { insert: [], update: [] };
     // one warm-up round (JIT, prepared statements, temp tables)
     for (let r = -1; r < runs; r++) {
       await admin.query('TRUNCATE user_goal_progress');
       await admin.query('CHECKPOINT');
       for (const kase of ['insert', 'update'] as const) {
+        const write = prepare(`r${r}`, kase === 'insert' ? 0 : 1);
+        // the bench's own garbage (building the rows) is collected outside the measurement when --expose-gc is on
+        (globalThis as { gc?: () => void }).gc?.();
         const cpu = process.cpuUsage();
         const start = performance.now();
-        await write(`r${r}`, kase === 'insert' ? 0 : 1);
+        await write();
         const ms = performance.now() - start;
         const used = process.cpuUsage(cpu);
         if (r >= 0) samples[kase].push({ ms, cpuUs: used.user + used.system });

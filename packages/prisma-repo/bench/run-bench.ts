@@ -7,8 +7,9 @@
  * Timings are medians of several runs; the Go original's numbers (SPEC §8,
  * same machine, PostgreSQL 15) are printed next to them with the targets.
  */
-import { migrate, startDatabase } from '@goals/database';
 import pg from 'pg';
+import { openBenchDatabase } from './bench-database.js';
+import { benchFlushBatches, printFlushTable, type FlushMeasurement } from './flush-batches.js';
 import { createGoalRepository, createPool, type PostgresGoalRepository, type ProgressUpsert } from '../src/index.js';
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -49,27 +50,6 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-async function openDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query('DROP DATABASE IF EXISTS goals_bench WITH (FORCE)');
-    await admin.query('CREATE DATABASE goals_bench');
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = '/goals_bench';
-    await migrate(url.toString());
-    return { url: url.toString(), stop: async () => {} };
-  }
-  const started = await startDatabase({ databaseName: 'goals_bench', instanceName: 'bench' });
-  const client = new pg.Client({ connectionString: started.url });
-  await client.connect();
-  await client.query('TRUNCATE user_goal_progress, source_positions, dead_letters');
-  await client.end();
-  return { url: started.url, stop: () => started.stop() };
-}
-
 function keys(n: number, prefix: string): { userId: string; goalId: string }[] {
   const goalsPerUser = 20;
   return Array.from({ length: n }, (_, i) => ({ userId: `${prefix}-user-${Math.floor(i / goalsPerUser)}`, goalId: `goal-${i % goalsPerUser}` }));
@@ -80,14 +60,16 @@ function upserts(ks: { userId: string; goalId: string }[], progress: number): Pr
 }
 
 async function main(): Promise<void> {
-  const database = await openDatabase();
+  const database = await openBenchDatabase('goals_bench');
   const pool = createPool(database.url, { max: 16 });
   const repo = createGoalRepository({ pool });
   const admin = new pg.Pool({ connectionString: database.url, max: 2 });
+  let flush: FlushMeasurement[] = [];
   try {
     await singleRow(repo, pool, admin);
     await batches(repo, admin);
     await claims(repo, admin);
+    flush = await benchFlushBatches(repo, admin);
   } finally {
     await repo.close();
     await pool.end();
@@ -97,6 +79,7 @@ async function main(): Promise<void> {
   const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(JSON.stringify({ operation: 'peakRss', megabytes: rssMb }));
   printTable(rssMb);
+  printFlushTable(flush);
 }
 
 async function singleRow(repo: PostgresGoalRepository, pool: pg.Pool, admin: pg.Pool): Promise<void> {

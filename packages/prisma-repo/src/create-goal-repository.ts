@@ -7,7 +7,8 @@ import { PostgresGoalRepository, type CreateGoalRepositoryOptions } from './repo
  * own made by createPool (ended by close()).
  */
 export function createGoalRepository(options: CreateGoalRepositoryOptions): PostgresGoalRepository {
-  if ('pool' in options) return new PostgresGoalRepository(options.pool, false);
+  const tuning = { copyThreshold: options.batchCopyThreshold };
+  if ('pool' in options) return new PostgresGoalRepository(options.pool, false, tuning);
   const pool: pg.Pool = createPool(options.connectionString, options.poolOptions);
-  return new PostgresGoalRepository(pool, true);
+  return new PostgresGoalRepository(pool, true, tuning);
 }

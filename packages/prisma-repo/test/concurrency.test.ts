@@ -52,3 +52,33 @@ describe('concurrency', () => {
     if (name === 'batchIncrementProgress') expect(rows.every((r) => r.progress === rounds * 2)).toBe(true);
   });
 });
+
+describe('concurrency of the COPY route of the worker batches', () => {
+  const c = useRepository({ batchCopyThreshold: 1 });
+  const keys = Array.from({ length: 300 }, (_, i) => ({ userId: `user-${i % 30}`, goalId: `goal-${Math.floor(i / 30)}`, challengeId: 'c', namespace: 'n' }));
+  const paths: [string, (repo: GoalRepository, reverse: boolean) => Promise<void>][] = [
+    ['batchIncrementProgress', (r, reverse) => r.batchIncrementProgress(order(keys, reverse).map((k) => ({ ...k, delta: 1, targetValue: 1_000_000, isDailyIncrement: false })))],
+    ['batchApplyAbsolute', (r, reverse) => r.batchApplyAbsolute(order(keys, reverse).map((k) => ({ ...k, value: 1, targetValue: 10, at: new Date(), reachedAt: null })))],
+    ['batchCompleteDaily', (r, reverse) => r.batchCompleteDaily(order(keys, reverse).map((k) => ({ ...k, targetValue: 1, at: new Date() })))],
+  ];
+  function order<T>(xs: T[], reverse: boolean): T[] {
+    return reverse ? [...xs].reverse() : xs;
+  }
+
+  it.each(paths)('%s: concurrent batches in opposite orders all finish and lose nothing', async (name, write) => {
+    const rounds = 6;
+    await Promise.all(
+      Array.from({ length: rounds }, (_, i) =>
+        c.repo.withTransaction(async (tx) => {
+          await write(tx, i % 2 === 1);
+          await write(tx, i % 2 === 1);
+        }),
+      ),
+    );
+    // and outside a caller transaction (the repository opens one for COPY)
+    await Promise.all(Array.from({ length: 4 }, (_, i) => write(c.repo, i % 2 === 1)));
+    const rows = await readTable(c.admin);
+    expect(rows).toHaveLength(keys.length);
+    if (name === 'batchIncrementProgress') expect(rows.every((r) => r.progress === rounds * 2 + 4)).toBe(true);
+  });
+});

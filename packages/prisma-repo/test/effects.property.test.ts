@@ -1,9 +1,8 @@
 import { applyGoalEffect, type GoalEffect, type UserGoalProgress } from '@goals/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readTable, useRepository } from './support/test-repository.js';
+import { readTable, useRepository, type RepositoryFixture } from './support/test-repository.js';
 
-const f = useRepository({ truncateBeforeEach: false });
 
 const BASE = Date.parse('2024-06-01T00:00:00Z');
 const key = fc.record({ userId: fc.constantFrom('u1', 'u2'), goalId: fc.constantFrom('g1', 'g2') });
@@ -23,7 +22,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 /** Applies one group of effects through the repository, one batch per run of same-kind effects (duplicates included). */
-async function applyThroughRepository(effects: GoalEffect[], single: boolean): Promise<void> {
+async function applyThroughRepository(f: RepositoryFixture, effects: GoalEffect[], single: boolean): Promise<void> {
   let i = 0;
   while (i < effects.length) {
     const kind = effects[i]?.kind;
@@ -53,7 +52,12 @@ const comparable = (p: UserGoalProgress) => ({
   completedAt: p.completedAt, claimedAt: p.claimedAt, updatedAt: p.updatedAt, createdAt: p.createdAt,
 });
 
-describe('the repository equals the domain', () => {
+// Worker batches below the COPY threshold run as one UNNEST statement, above it through COPY + merge: both are checked.
+describe.each([
+  ['UNNEST batches', undefined],
+  ['COPY batches', 1],
+])('the repository equals the domain (%s)', (_name, batchCopyThreshold) => {
+  const f = useRepository({ truncateBeforeEach: false, batchCopyThreshold });
   it('random sequences of set / increment / daily effects and claims end as the fold of applyGoalEffect', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
@@ -71,7 +75,7 @@ describe('the repository equals the domain', () => {
             }
             continue;
           }
-          await applyThroughRepository(s.effects, s.single);
+          await applyThroughRepository(f, s.effects, s.single);
           for (const e of s.effects) {
             const k = `${e.userId}/${e.goalId}`;
             model.set(k, applyGoalEffect(model.get(k) ?? null, e));

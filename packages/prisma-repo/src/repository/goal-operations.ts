@@ -6,8 +6,18 @@ import {
   utcDay,
   type UserGoalProgress,
 } from '@goals/domain';
+import {
+  absoluteColumns,
+  absoluteCopyChunks,
+  dailyColumns,
+  dailyCopyChunks,
+  incrementColumns,
+  incrementCopyChunks,
+  incrementTargets,
+  upsertColumns,
+  upsertCopyChunks,
+} from '../batch/batch-encoding.js';
 import { planRounds } from '../batch/plan-rounds.js';
-import { copyTextChunks } from '../copy/copy-text-chunks.js';
 import type {
   AbsoluteProgressUpdate,
   DailyCompletion,
@@ -16,21 +26,21 @@ import type {
   ProgressUpsert,
   SourcePosition,
 } from '../goal-repository.port.js';
-import { applyAbsoluteProgress } from '../sql/apply-absolute-progress.js';
-import { batchIncrementProgress } from '../sql/batch-increment-progress.js';
-import { batchUpsertProgress } from '../sql/batch-upsert-progress.js';
-import { completeDailyGoals } from '../sql/complete-daily-goals.js';
-import { copyIntoUpsertStaging } from '../sql/copy-into-upsert-staging.js';
+import { applyAbsoluteProgress, applyAbsoluteProgressFromStaging } from '../sql/apply-absolute-progress.js';
+import { batchIncrementProgress, batchIncrementProgressFromStaging } from '../sql/batch-increment-progress.js';
+import { batchUpsertProgress, batchUpsertProgressFromStaging } from '../sql/batch-upsert-progress.js';
+import { completeDailyGoals, completeDailyGoalsFromStaging } from '../sql/complete-daily-goals.js';
+import { copyIntoStaging } from '../sql/copy-into-staging.js';
 import { getChallengeProgress } from '../sql/get-challenge-progress.js';
 import { getProgress } from '../sql/get-progress.js';
 import { getUserProgress } from '../sql/get-user-progress.js';
 import { incrementProgress } from '../sql/increment-progress.js';
 import { loadSourcePositions } from '../sql/load-source-positions.js';
 import { markAsClaimed } from '../sql/mark-as-claimed.js';
-import { mergeUpsertStaging } from '../sql/merge-upsert-staging.js';
 import { upsertProgress } from '../sql/upsert-progress.js';
 import { toUserGoalProgress } from '../sql/progress-row.js';
 import { recordDeadLetters } from '../sql/record-dead-letters.js';
+import type { StagingTable } from '../sql/staging-tables.js';
 import { storeSourcePositions } from '../sql/store-source-positions.js';
 import {
   checkKey,
@@ -45,7 +55,21 @@ import {
 } from '../validation/validate-inputs.js';
 import { checkBatch } from '../validation/input-checks.js';
 import { toGoalError } from './to-goal-error.js';
+import type { OpenTransaction } from './open-transaction.js';
 import type { StatementScope } from './statement-scope.js';
+
+/**
+ * Batches of at least this many rows (after validation, before coalescing)
+ * go through COPY into a session temp table and one merge statement; smaller
+ * ones are one UNNEST statement. Measured on PostgreSQL 15 here (bench/
+ * flush-batches.ts and the 1,000 / 10,000-row rows of run-bench.ts): see README.
+ */
+export const DEFAULT_COPY_THRESHOLD = 5_000;
+
+export interface GoalOperationsOptions {
+  /** See DEFAULT_COPY_THRESHOLD; applies to batchApplyAbsolute, batchIncrementProgress, batchCompleteDaily. */
+  copyThreshold?: number;
+}
 
 /**
  * The GoalRepository methods, written once for both the repository and its
@@ -55,9 +79,11 @@ import type { StatementScope } from './statement-scope.js';
  */
 export class GoalOperations {
   readonly #scope: StatementScope;
+  readonly #copyThreshold: number;
 
-  constructor(scope: StatementScope) {
+  constructor(scope: StatementScope, options: GoalOperationsOptions = {}) {
     this.#scope = scope;
+    this.#copyThreshold = options.copyThreshold ?? DEFAULT_COPY_THRESHOLD;
   }
 
   async getProgress(userId: string, goalId: string): Promise<UserGoalProgress | null> {
@@ -114,13 +140,7 @@ export class GoalOperations {
     if (progress.length === 0) return;
     const rounds = planRounds(progress, lastUpsertWins);
     await this.#run('batchUpsertProgressWithCopy', () =>
-      this.#scope.atomic(async (tx) => {
-        for (const round of rounds) {
-          await tx.prepareUpsertStaging();
-          await copyIntoUpsertStaging(tx.client, copyTextChunks(round, upsertCopyFields));
-          await mergeUpsertStaging(tx.client);
-        }
-      }),
+      this.#copyRounds(rounds, 'upsert', upsertCopyChunks, (client) => batchUpsertProgressFromStaging(client)),
     );
   }
 
@@ -157,7 +177,11 @@ export class GoalOperations {
     if (increments.length === 0) return;
     const rounds = planRounds(increments, foldIncrements);
     await this.#run('batchIncrementProgress', () =>
-      this.#inRounds(rounds, (db, round) => batchIncrementProgress(db, incrementColumns(round))),
+      increments.length >= this.#copyThreshold
+        ? this.#copyRounds(rounds, 'increment', incrementCopyChunks, (client, round) =>
+            batchIncrementProgressFromStaging(client, incrementTargets(round)),
+          )
+        : this.#inRounds(rounds, (db, round) => batchIncrementProgress(db, incrementColumns(round), incrementTargets(round))),
     );
   }
 
@@ -166,15 +190,9 @@ export class GoalOperations {
     if (updates.length === 0) return;
     const rounds = planRounds(updates);
     await this.#run('batchApplyAbsolute', () =>
-      this.#inRounds(rounds, (db, round) =>
-        applyAbsoluteProgress(db, {
-          ...goalColumns(round),
-          values: round.map((u) => u.value),
-          targets: round.map((u) => u.targetValue),
-          at: round.map((u) => u.at.toISOString()),
-          reachedAt: round.map((u) => iso(u.reachedAt)),
-        }),
-      ),
+      updates.length >= this.#copyThreshold
+        ? this.#copyRounds(rounds, 'absolute', absoluteCopyChunks, (client) => applyAbsoluteProgressFromStaging(client))
+        : this.#inRounds(rounds, (db, round) => applyAbsoluteProgress(db, absoluteColumns(round))),
     );
   }
 
@@ -183,22 +201,26 @@ export class GoalOperations {
     if (completions.length === 0) return;
     const rounds = planRounds(completions, foldSameDayCompletions);
     await this.#run('batchCompleteDaily', () =>
-      this.#inRounds(rounds, (db, round) =>
-        completeDailyGoals(db, { ...goalColumns(round), at: round.map((c) => c.at.toISOString()) }),
-      ),
+      completions.length >= this.#copyThreshold
+        ? this.#copyRounds(rounds, 'daily', dailyCopyChunks, (client) => completeDailyGoalsFromStaging(client))
+        : this.#inRounds(rounds, (db, round) => completeDailyGoals(db, dailyColumns(round))),
     );
   }
 
   async markAsClaimed(userId: string, goalId: string): Promise<void> {
     checkKey('markAsClaimed', { userId, goalId });
-    const claimed = await this.#run('markAsClaimed', () => this.#scope.prisma((prisma) => markAsClaimed(prisma, userId, goalId)));
-    if (claimed === 1) return;
-    // Not claimable: read the row to say why. (Under concurrency it can only
-    // have become claimed since the UPDATE, which is what the error says then.)
-    const current = await this.getProgress(userId, goalId);
-    if (current === null) throw new GoalNotFoundError('markAsClaimed', userId, goalId);
-    if (current.status === 'claimed') throw new GoalAlreadyClaimedError('markAsClaimed', userId, goalId);
-    throw new GoalNotCompletedError('markAsClaimed', userId, goalId, current.status);
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.#run('markAsClaimed', () => this.#scope.prisma((prisma) => markAsClaimed(prisma, userId, goalId)));
+      if (outcome.claimed) return;
+      const status = outcome.statusBefore;
+      if (status === null) throw new GoalNotFoundError('markAsClaimed', userId, goalId);
+      if (status === 'claimed') throw new GoalAlreadyClaimedError('markAsClaimed', userId, goalId);
+      if (status !== 'completed') throw new GoalNotCompletedError('markAsClaimed', userId, goalId, status);
+      // Completed in this statement's snapshot, yet not updated: another
+      // transaction changed the row before this one got its lock (usually by
+      // claiming it). Ask again once, with a fresh snapshot, to say which.
+      if (attempt === 2) throw new GoalAlreadyClaimedError('markAsClaimed', userId, goalId);
+    }
   }
 
   async storeSourcePositions(positions: readonly SourcePosition[]): Promise<void> {
@@ -254,11 +276,30 @@ export class GoalOperations {
   }
 
   /** One statement when every key is unique (the usual case); else the rounds in order, atomically. */
-  #inRounds<T>(rounds: T[][], runRound: (db: Parameters<Parameters<StatementScope['raw']>[0]>[0], round: T[]) => Promise<void>): Promise<void> {
+  #inRounds<T>(
+    rounds: readonly (readonly T[])[],
+    runRound: (db: Parameters<Parameters<StatementScope['raw']>[0]>[0], round: readonly T[]) => Promise<void>,
+  ): Promise<void> {
     const [only] = rounds;
     if (rounds.length === 1 && only !== undefined) return this.#scope.raw((db) => runRound(db, only));
     return this.#scope.atomic(async (tx) => {
       for (const round of rounds) await runRound(tx.client, round);
+    });
+  }
+
+  /** Each round: COPY into the kind's staging table (emptied first if this transaction used it), then one merge statement. */
+  #copyRounds<T>(
+    rounds: readonly (readonly T[])[],
+    table: StagingTable,
+    chunks: (round: readonly T[]) => Iterable<Buffer>,
+    merge: (client: OpenTransaction['client'], round: readonly T[]) => Promise<void>,
+  ): Promise<void> {
+    return this.#scope.atomic(async (tx) => {
+      for (const round of rounds) {
+        await tx.prepareStaging(table);
+        await copyIntoStaging(tx.client, table, chunks(round));
+        await merge(tx.client, round);
+      }
     });
   }
 
@@ -303,44 +344,6 @@ function foldIncrements(earlier: ProgressIncrement, later: ProgressIncrement): P
 /** A second completion of one daily goal on the same UTC day changes nothing. */
 function foldSameDayCompletions(earlier: DailyCompletion, later: DailyCompletion): DailyCompletion | undefined {
   return utcDay(earlier.at) === utcDay(later.at) ? earlier : undefined;
-}
-
-function goalColumns(round: readonly { userId: string; goalId: string; challengeId: string; namespace: string }[]) {
-  return {
-    userIds: round.map((r) => r.userId),
-    goalIds: round.map((r) => r.goalId),
-    challengeIds: round.map((r) => r.challengeId),
-    namespaces: round.map((r) => r.namespace),
-  };
-}
-
-function upsertColumns(round: readonly ProgressUpsert[]) {
-  return {
-    ...goalColumns(round),
-    progress: round.map((p) => p.progress),
-    statuses: round.map((p) => p.status),
-    completedAt: round.map((p) => iso(p.completedAt)),
-    claimedAt: round.map((p) => iso(p.claimedAt ?? null)),
-  };
-}
-
-function upsertCopyFields(p: ProgressUpsert) {
-  return [p.userId, p.goalId, p.challengeId, p.namespace, p.progress, p.status, iso(p.completedAt), iso(p.claimedAt ?? null)] as const;
-}
-
-function incrementColumns(round: readonly ProgressIncrement[]) {
-  const targetsByKey: Record<string, Record<string, [number, boolean]>> = Object.create(null) as Record<string, Record<string, [number, boolean]>>;
-  for (const i of round) {
-    const goals = (targetsByKey[i.userId] ??= Object.create(null) as Record<string, [number, boolean]>);
-    goals[i.goalId] = [i.targetValue, i.isDailyIncrement];
-  }
-  return {
-    ...goalColumns(round),
-    deltas: round.map((i) => i.delta),
-    targets: round.map((i) => i.targetValue),
-    at: round.map((i) => iso(i.at ?? null)),
-    targetsByKey: JSON.stringify(targetsByKey),
-  };
 }
 
 /** Timestamps travel as ISO 8601 with Z, so no session or process TimeZone can reinterpret them. */

@@ -1,13 +1,14 @@
 import type pg from 'pg';
-import { createUpsertStagingTable } from '../sql/create-upsert-staging-table.js';
-import { truncateUpsertStagingTable } from '../sql/truncate-upsert-staging-table.js';
+import { createStagingTables } from '../sql/create-staging-tables.js';
+import type { StagingTable } from '../sql/staging-tables.js';
+import { truncateStagingTable } from '../sql/truncate-staging-table.js';
 
 /**
- * Connections whose session has the COPY staging table. A table created in a
- * transaction that rolls back disappears with it, so a connection joins this
+ * Connections whose session has the COPY staging tables. A table created in
+ * a transaction that rolls back disappears with it, so a connection joins this
  * set only when that transaction commits.
  */
-const connectionsWithStagingTable = new WeakSet<pg.ClientBase>();
+const connectionsWithStagingTables = new WeakSet<pg.ClientBase>();
 
 /**
  * One transaction in progress on one connection (BEGIN already sent), as the
@@ -15,28 +16,28 @@ const connectionsWithStagingTable = new WeakSet<pg.ClientBase>();
  */
 export class OpenTransaction {
   readonly client: pg.PoolClient;
-  #createdStagingTable = false;
-  #usedStagingTable = false;
+  #createdStagingTables = false;
+  readonly #usedStagingTables = new Set<StagingTable>();
 
   constructor(client: pg.PoolClient) {
     this.client = client;
   }
 
   /** The staging table exists and is empty: two COPY calls in one transaction are independent. */
-  async prepareUpsertStaging(): Promise<void> {
-    if (this.#usedStagingTable) {
-      await truncateUpsertStagingTable(this.client);
+  async prepareStaging(table: StagingTable): Promise<void> {
+    if (this.#usedStagingTables.has(table)) {
+      await truncateStagingTable(this.client, table);
       return;
     }
-    if (!connectionsWithStagingTable.has(this.client)) {
-      await createUpsertStagingTable(this.client);
-      this.#createdStagingTable = true;
+    if (!this.#createdStagingTables && !connectionsWithStagingTables.has(this.client)) {
+      await createStagingTables(this.client);
+      this.#createdStagingTables = true;
     }
-    this.#usedStagingTable = true;
+    this.#usedStagingTables.add(table);
   }
 
   /** Call once COMMIT succeeded. */
   committed(): void {
-    if (this.#createdStagingTable) connectionsWithStagingTable.add(this.client);
+    if (this.#createdStagingTables) connectionsWithStagingTables.add(this.client);
   }
 }

@@ -5,13 +5,20 @@ import { TransactionRoutingPool } from '../connection/transaction-routing-pool.j
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { GoalRepository, TxRepository } from '../goal-repository.port.js';
 import { beginTransaction } from '../sql/begin-transaction.js';
-import { GoalOperations } from './goal-operations.js';
+import { GoalOperations, type GoalOperationsOptions } from './goal-operations.js';
 import { GoalRepositoryMethods } from './goal-repository-methods.js';
 import { PoolScope } from './pool-scope.js';
 import { PostgresTxRepository } from './postgres-tx-repository.js';
 import { toGoalError } from './to-goal-error.js';
 
-export type CreateGoalRepositoryOptions = { pool: pg.Pool } | { connectionString: string; poolOptions?: pg.PoolConfig };
+export type CreateGoalRepositoryOptions = ({ pool: pg.Pool } | { connectionString: string; poolOptions?: pg.PoolConfig }) & {
+  /**
+   * Worker batches (batchApplyAbsolute, batchIncrementProgress,
+   * batchCompleteDaily) of at least this many rows go through COPY; smaller
+   * ones through one UNNEST statement. Default DEFAULT_COPY_THRESHOLD (5,000).
+   */
+  batchCopyThreshold?: number;
+};
 
 /** GoalRepository on PostgreSQL: Prisma for single-row statements and reads, pg for batches, COPY and FOR UPDATE. */
 export class PostgresGoalRepository extends GoalRepositoryMethods implements GoalRepository {
@@ -20,9 +27,10 @@ export class PostgresGoalRepository extends GoalRepositoryMethods implements Goa
   readonly #routingPool: TransactionRoutingPool;
   readonly #prisma: PrismaClient;
   readonly #operations: GoalOperations;
+  readonly #options: GoalOperationsOptions;
   #closed = false;
 
-  constructor(pool: pg.Pool, ownsPool: boolean) {
+  constructor(pool: pg.Pool, ownsPool: boolean, options: GoalOperationsOptions = {}) {
     super();
     this.#pool = pool;
     this.#ownsPool = ownsPool;
@@ -30,7 +38,8 @@ export class PostgresGoalRepository extends GoalRepositoryMethods implements Goa
     this.#prisma = new PrismaClient({
       adapter: new PrismaPg(this.#routingPool, { statementNameGenerator: preparedStatementName }),
     });
-    this.#operations = new GoalOperations(new PoolScope(pool, this.#prisma));
+    this.#options = options;
+    this.#operations = new GoalOperations(new PoolScope(pool, this.#prisma), options);
   }
 
   protected use<T>(_operation: string, work: (operations: GoalOperations) => Promise<T>): Promise<T> {
@@ -55,7 +64,7 @@ export class PostgresGoalRepository extends GoalRepositoryMethods implements Goa
       client.removeListener('error', ignoreConnectionError);
       throw toGoalError('beginTx', error);
     }
-    const tx = new PostgresTxRepository(client, this.#routingPool, this.#prisma);
+    const tx = new PostgresTxRepository(client, this.#routingPool, this.#prisma, this.#options);
     client.removeListener('error', ignoreConnectionError);
     return tx;
   }

@@ -7,7 +7,7 @@ import { commitTransaction } from '../sql/commit-transaction.js';
 import { getProgressForUpdate } from '../sql/get-progress-for-update.js';
 import { toUserGoalProgress } from '../sql/progress-row.js';
 import { checkKey } from '../validation/validate-inputs.js';
-import { GoalOperations } from './goal-operations.js';
+import { GoalOperations, type GoalOperationsOptions } from './goal-operations.js';
 import { GoalRepositoryMethods } from './goal-repository-methods.js';
 import { OpenTransaction } from './open-transaction.js';
 import { releaseAfterFailure } from './release-after-failure.js';
@@ -41,7 +41,7 @@ export class PostgresTxRepository extends GoalRepositoryMethods implements TxRep
     this.#failure ??= error;
   };
 
-  constructor(client: pg.PoolClient, routingPool: TransactionRoutingPool, prisma: PrismaClient) {
+  constructor(client: pg.PoolClient, routingPool: TransactionRoutingPool, prisma: PrismaClient, options: GoalOperationsOptions = {}) {
     super();
     this.#client = client;
     this.#transaction = new OpenTransaction(client);
@@ -53,7 +53,7 @@ export class PostgresTxRepository extends GoalRepositoryMethods implements TxRep
       raw: (work) => work(client),
       atomic: (work) => work(transaction),
     };
-    this.#operations = new GoalOperations(scope);
+    this.#operations = new GoalOperations(scope, options);
   }
 
   get isOpen(): boolean {

@@ -1,38 +1,36 @@
 import type pg from 'pg';
-
-/** Column arrays of one round of upserts: unique keys, sorted by key (lock order). */
-export interface UpsertColumns {
-  userIds: string[];
-  goalIds: string[];
-  challengeIds: string[];
-  namespaces: string[];
-  progress: number[];
-  statuses: string[];
-  /** ISO 8601 with Z, or null. */
-  completedAt: (string | null)[];
-  claimedAt: (string | null)[];
-}
+import { timestamptzFromEpochMs } from './epoch-ms.js';
+import { batchSource } from './staging-tables.js';
 
 /**
- * upsert-progress for many rows in one statement. The rows are written in
- * array order (a function scan keeps it), so callers sorting by key take row
- * locks in one global order and concurrent batches cannot deadlock.
+ * upsert-progress for one round (unique keys, sorted by key): rows are written
+ * in source order — a function scan keeps array order, a temp table's
+ * sequential scan (never a synchronized scan) keeps COPY order — so concurrent
+ * batches take row locks in one global order and cannot deadlock.
  */
-export async function batchUpsertProgress(db: pg.ClientBase | pg.Pool, c: UpsertColumns): Promise<void> {
-  await db.query({
-    name: 'goals.batch-upsert-progress',
-    text: `
-      INSERT INTO user_goal_progress AS t
-             (user_id, goal_id, challenge_id, namespace, progress, status, completed_at, claimed_at)
-      SELECT i.user_id, i.goal_id, i.challenge_id, i.namespace, i.progress, i.status,
-             CASE WHEN i.status IN ('completed', 'claimed') THEN COALESCE(i.completed_at, now()) ELSE i.completed_at END,
-             CASE WHEN i.status = 'claimed' THEN COALESCE(i.claimed_at, now()) END
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::timestamptz[], $8::timestamptz[])
-             AS i(user_id, goal_id, challenge_id, namespace, progress, status, completed_at, claimed_at)
-      ON CONFLICT (user_id, goal_id) DO UPDATE
-         SET progress = EXCLUDED.progress, status = EXCLUDED.status,
-             completed_at = EXCLUDED.completed_at, claimed_at = EXCLUDED.claimed_at, updated_at = now()
-       WHERE t.status <> 'claimed'`,
-    values: [c.userIds, c.goalIds, c.challengeIds, c.namespaces, c.progress, c.statuses, c.completedAt, c.claimedAt],
-  });
+function batchUpsertSql(from: 'staging' | 'arrays'): string {
+  const completedAt = timestamptzFromEpochMs('s.completed_ms');
+  return `
+    INSERT INTO user_goal_progress AS t
+           (user_id, goal_id, challenge_id, namespace, progress, status, completed_at, claimed_at)
+    SELECT s.user_id, s.goal_id, s.challenge_id, s.namespace, s.progress, s.status,
+           CASE WHEN s.status IN ('completed', 'claimed') THEN COALESCE(${completedAt}, now()) ELSE ${completedAt} END,
+           CASE WHEN s.status = 'claimed' THEN COALESCE(${timestamptzFromEpochMs('s.claimed_ms')}, now()) END
+      FROM ${batchSource('upsert', from)}
+    ON CONFLICT (user_id, goal_id) DO UPDATE
+       SET progress = EXCLUDED.progress, status = EXCLUDED.status,
+           completed_at = EXCLUDED.completed_at, claimed_at = EXCLUDED.claimed_at, updated_at = now()
+     WHERE t.status <> 'claimed'`;
+}
+
+const FROM_ARRAYS = batchUpsertSql('arrays');
+const FROM_STAGING = batchUpsertSql('staging');
+
+/** Column arrays in the staging table's column order (user, goal, challenge, namespace, progress, status, completed_ms, claimed_ms). */
+export async function batchUpsertProgress(db: pg.ClientBase | pg.Pool, columns: unknown[]): Promise<void> {
+  await db.query({ name: 'goals.batch-upsert-progress', text: FROM_ARRAYS, values: columns });
+}
+
+export async function batchUpsertProgressFromStaging(client: pg.ClientBase): Promise<void> {
+  await client.query({ name: 'goals.batch-upsert-progress-staged', text: FROM_STAGING });
 }

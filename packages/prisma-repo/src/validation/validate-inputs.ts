@@ -6,6 +6,7 @@ import type {
   ProgressUpsert,
   SourcePosition,
 } from '../goal-repository.port.js';
+import { allAbsoluteUpdatesValid, allDailyCompletionsValid, allIncrementsValid, allUpsertsValid } from './fast-checks.js';
 import { checkBatch, InputChecks } from './input-checks.js';
 
 /**
@@ -87,16 +88,20 @@ function single<T>(check: (checks: InputChecks, row: Record<string, unknown>, pa
   };
 }
 
-function batch<T>(check: (checks: InputChecks, row: Record<string, unknown>, path: string) => void) {
-  return (operation: string, value: unknown): asserts value is readonly T[] => checkBatch(operation, value, check);
+/** `allValid` is the fast path (fast-checks.ts); the detailed checks run only when it says no. */
+function batch<T>(check: (checks: InputChecks, row: Record<string, unknown>, path: string) => void, allValid?: (value: unknown) => boolean) {
+  return (operation: string, value: unknown): asserts value is readonly T[] => {
+    if (allValid !== undefined && allValid(value)) return;
+    checkBatch(operation, value, check);
+  };
 }
 
 export const validateUpsert: (operation: string, value: unknown) => asserts value is ProgressUpsert = single<ProgressUpsert>(checkUpsert);
-export const validateUpserts: (operation: string, value: unknown) => asserts value is readonly ProgressUpsert[] = batch<ProgressUpsert>(checkUpsert);
+export const validateUpserts: (operation: string, value: unknown) => asserts value is readonly ProgressUpsert[] = batch<ProgressUpsert>(checkUpsert, allUpsertsValid);
 export const validateIncrement: (operation: string, value: unknown) => asserts value is ProgressIncrement = single<ProgressIncrement>(checkIncrement);
-export const validateIncrements: (operation: string, value: unknown) => asserts value is readonly ProgressIncrement[] = batch<ProgressIncrement>(checkIncrement);
-export const validateAbsoluteUpdates: (operation: string, value: unknown) => asserts value is readonly AbsoluteProgressUpdate[] = batch<AbsoluteProgressUpdate>(checkAbsolute);
-export const validateDailyCompletions: (operation: string, value: unknown) => asserts value is readonly DailyCompletion[] = batch<DailyCompletion>(checkDailyCompletion);
+export const validateIncrements: (operation: string, value: unknown) => asserts value is readonly ProgressIncrement[] = batch<ProgressIncrement>(checkIncrement, allIncrementsValid);
+export const validateAbsoluteUpdates: (operation: string, value: unknown) => asserts value is readonly AbsoluteProgressUpdate[] = batch<AbsoluteProgressUpdate>(checkAbsolute, allAbsoluteUpdatesValid);
+export const validateDailyCompletions: (operation: string, value: unknown) => asserts value is readonly DailyCompletion[] = batch<DailyCompletion>(checkDailyCompletion, allDailyCompletionsValid);
 export const validateSourcePositions: (operation: string, value: unknown) => asserts value is readonly SourcePosition[] = batch<SourcePosition>(checkSourcePosition);
 export const validateDeadLetters: (operation: string, value: unknown) => asserts value is readonly DeadLetter[] = batch<DeadLetter>(checkDeadLetter);
 

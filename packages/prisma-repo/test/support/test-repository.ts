@@ -17,12 +17,12 @@ export interface RepositoryFixture {
   admin: pg.Pool;
 }
 
-export function useRepository(options: { truncateBeforeEach?: boolean } = {}): RepositoryFixture {
+export function useRepository(options: { truncateBeforeEach?: boolean; batchCopyThreshold?: number } = {}): RepositoryFixture {
   const fixture = {} as RepositoryFixture;
   beforeAll(async () => {
     fixture.database = await createTestDatabase();
     fixture.pool = createPool(fixture.database.url, { max: 20 });
-    fixture.repo = createGoalRepository({ pool: fixture.pool });
+    fixture.repo = createGoalRepository({ pool: fixture.pool, batchCopyThreshold: options.batchCopyThreshold });
     fixture.admin = new pg.Pool({ connectionString: fixture.database.url, max: 5 });
   });
   if (options.truncateBeforeEach !== false) {
