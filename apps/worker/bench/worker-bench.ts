@@ -51,7 +51,7 @@ async function benchDatabaseUrl(): Promise<{ url: string; stop: () => Promise<vo
 
 function runWorker(args: string[]): Promise<WorkerSummary> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WORKER, ...args, '--summary', '--log-level', 'warn', '--metrics-port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--max-old-space-size=192', WORKER, ...args, '--summary', '--log-level', 'warn', '--metrics-port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.on('exit', (code) => {
