@@ -1,7 +1,7 @@
 import { eventImpact, parseGameEventLine, type CatalogueIndex } from '@goals/domain';
 import type { GoalRepository } from '@goals/prisma-repo';
 import { ProgressBuffer } from './buffer/progress-buffer.js';
-import { BufferFlusher } from './flush/buffer-flusher.js';
+import { BufferFlusher, storableText } from './flush/buffer-flusher.js';
 import type { Logger } from './observability/logger.js';
 import type { EventOutcome, WorkerMetrics } from './observability/metrics.js';
 import type { EventSourceReader, SourceRecord } from './sources/event-source.js';
@@ -57,6 +57,9 @@ export class GoalWorker {
   #inFlight: Promise<void> | null = null;
   #fatal: unknown = null;
   #ready = false;
+  #retrying = false;
+  /** Positions this worker last committed, per partition (null = none stored): the compare-and-set base. */
+  readonly #committed = new Map<string, bigint | null>();
 
   constructor(options: GoalWorkerOptions) {
     this.#options = options;
@@ -66,12 +69,15 @@ export class GoalWorker {
       metrics: options.metrics,
       logger: options.logger,
       giveUp: this.#giveUp.signal,
+      onRetrying: (retrying) => {
+        this.#retrying = retrying;
+      },
     });
   }
 
-  /** True while reading and flushing normally (for /readyz). */
+  /** True while reading and flushing normally (for /readyz); false during start-up, retries and shutdown. */
   get ready(): boolean {
-    return this.#ready;
+    return this.#ready && !this.#retrying;
   }
 
   /** Stop reading; `run()` then flushes what it holds and resolves. */
@@ -86,27 +92,31 @@ export class GoalWorker {
     const { source, logger, repository, flushIntervalMs } = this.#options;
     const started = performance.now();
     const stored = await repository.loadSourcePositions(source.name);
+    for (const p of stored) this.#committed.set(p.partition, p.position);
     const resumeAt = new Map(stored.map((p) => [p.partition, p.position]));
     logger.info({ source: source.name, resumeAt: Object.fromEntries([...resumeAt].map(([k, v]) => [k, v.toString()])) }, 'worker started');
     const timer = setInterval(() => {
       if (this.#inFlight === null && this.#buffer.recordCount > 0) this.#flushCurrent().catch(() => undefined);
     }, flushIntervalMs);
     let stoppedBy: RunSummary['stoppedBy'] = 'end_of_source';
+    const iterator = source.read(resumeAt)[Symbol.asyncIterator]();
     this.#ready = true;
     try {
-      const iterator = source.read(resumeAt)[Symbol.asyncIterator]();
-      const stopped = new Promise<'stop'>((resolve) => this.#stop.signal.addEventListener('abort', () => resolve('stop'), { once: true }));
-      for (;;) {
-        const next = await Promise.race([iterator.next(), stopped]);
-        if (next === 'stop') {
+      reading: for (;;) {
+        const next = await nextUnlessStopped(iterator, this.#stop.signal);
+        if (next === 'stopped') {
           stoppedBy = 'stop';
-          void iterator.return?.()?.catch(() => undefined);
           break;
         }
         if (next.done === true) break;
         this.#throwIfFatal();
         for (const record of next.value) {
-          this.#handle(record);
+          // stop at a record boundary: the rest of the chunk is read again on the next start
+          if (this.#stop.signal.aborted) {
+            stoppedBy = 'stop';
+            break reading;
+          }
+          this.#bufferRecord(record);
           if (this.#buffer.size >= this.#options.maxBufferRows) {
             // backpressure: no third buffer; wait for the flush in flight before handing this one over
             if (this.#inFlight !== null) await this.#inFlight;
@@ -117,19 +127,17 @@ export class GoalWorker {
         this.#options.metrics.bufferRows.set(this.#buffer.size);
         const lag = source.lag();
         if (lag !== undefined) this.#options.metrics.sourceLag.set(lag);
-        if (this.#stop.signal.aborted) {
-          stoppedBy = 'stop';
-          void iterator.return?.()?.catch(() => undefined);
-          break;
-        }
       }
       this.#ready = false;
-      await this.#flushCurrent();
-      if (this.#inFlight !== null) await this.#inFlight;
+      this.#throwIfFatal();
+      await raceDeadline(this.#flushCurrent(), this.#giveUp.signal);
+      if (this.#inFlight !== null) await raceDeadline(this.#inFlight, this.#giveUp.signal);
       this.#throwIfFatal();
     } finally {
       this.#ready = false;
       clearInterval(timer);
+      // ends the source's read loop and closes its stream; a read blocked on an idle stream is not awaited
+      void iterator.return?.()?.catch(() => undefined);
     }
     const durationMs = performance.now() - started;
     const total = this.#counts.applied + this.#counts.ignored + this.#counts.dead_lettered;
@@ -143,11 +151,13 @@ export class GoalWorker {
       eventsPerSecond: Math.round((total / durationMs) * 1000),
       flushMs: percentiles(this.#flushDurations),
     };
+    const tail = 'unfinishedTail' in source && typeof source.unfinishedTail === 'number' ? source.unfinishedTail : 0;
+    if (tail > 0) logger.warn({ bytes: tail }, 'the last line has no newline and is not complete JSON: left for the next run (is the file still being written?)');
     logger.info({ summary }, 'worker finished');
     return summary;
   }
 
-  #handle(record: SourceRecord): void {
+  #bufferRecord(record: SourceRecord): void {
     const buffer = this.#buffer;
     buffer.advance(record.partition, record.position);
     if (record.payload.trim() === '') return this.#count('ignored');
@@ -159,8 +169,8 @@ export class GoalWorker {
         position: record.position,
         goalId: '',
         eventId: eventIdOf(record.payload),
-        payload: record.payload,
-        reason: parsed.reason,
+        payload: storableText(record.payload),
+        reason: storableText(parsed.reason),
         errorCode: 'MALFORMED_EVENT',
       });
       return this.#count('dead_lettered');
@@ -185,7 +195,7 @@ export class GoalWorker {
     const full = this.#buffer;
     this.#buffer = new ProgressBuffer();
     const flush = previous.then(async () => {
-      const result = await this.#flusher.flush(full);
+      const result = await this.#flusher.flush(full, this.#committed);
       this.#flushDurations.push(result.durationMs);
       this.#rowsWritten += result.rowsWritten;
       this.#poisonRows += result.poisonRows;
@@ -211,10 +221,44 @@ export class GoalWorker {
   }
 }
 
+/**
+ * The next chunk, or 'stopped' once `signal` aborts (already aborted included).
+ * One listener per call, removed after: a listener on a long-lived promise
+ * would keep every chunk reachable for the whole run.
+ */
+async function nextUnlessStopped<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T> | 'stopped'> {
+  if (signal.aborted) return 'stopped';
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<'stopped'>((resolve) => {
+    onAbort = () => resolve('stopped');
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([iterator.next(), stopped]);
+  } finally {
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Rejects with the signal's reason once it aborts (the shutdown deadline), whatever `work` is waiting on. */
+async function raceDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise<T> {
+  if (deadline.aborted) throw deadline.reason;
+  let onAbort: (() => void) | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    onAbort = () => reject(deadline.reason);
+    deadline.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    if (onAbort !== undefined) deadline.removeEventListener('abort', onAbort);
+  }
+}
+
 function eventIdOf(payload: string): string | null {
   try {
     const value: unknown = JSON.parse(payload);
-    if (typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string') return value.id;
+    if (typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string') return storableText(value.id);
   } catch {
     // not JSON: the dead letter keeps the raw payload
   }

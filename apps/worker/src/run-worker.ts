@@ -30,13 +30,14 @@ export interface RunWorkerOptions {
 export async function runWorker(config: WorkerConfig, options: RunWorkerOptions = {}): Promise<RunSummary> {
   const logger = createLogger(config.logLevel);
   const catalogue = await loadCatalogueFile(config.catalogue);
-  const database = await startDatabase({ databaseUrl: config.databaseUrl, log: (line: string) => logger.info(line) });
-  const repository = createGoalRepository({ connectionString: database.url });
   const stdin = options.stdin ?? process.stdin;
+  // the source first: a mistyped path must fail before an embedded server is started
   const source =
     config.input === '-'
       ? NdjsonSource.fromStream(stdin, config.sourceName ?? 'stdin')
       : NdjsonSource.fromFile(resolve(config.input), config.sourceName ?? `file:${resolve(config.input)}`);
+  const database = await startDatabase({ databaseUrl: config.databaseUrl, log: (line: string) => logger.info(line) });
+  const repository = createGoalRepository({ connectionString: database.url });
   const metrics = options.metrics ?? new WorkerMetrics();
   const worker = new GoalWorker({
     source,
@@ -49,16 +50,28 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     shutdownDeadlineMs: config.shutdownDeadlineMs,
   });
   const server = new ObservabilityServer(metrics, () => worker.ready);
+  let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // a second signal: leave now; committed work is safe and the rest is read again on the next start
+      logger.warn({ signal }, 'second signal: exiting without the final flush');
+      process.exit(130);
+    }
+    stopping = true;
     logger.info({ signal }, 'signal received');
     worker.stop();
+    // a final flush stuck on a lock or a dead host must not keep the process past its deadline
+    setTimeout(() => {
+      logger.error({ deadlineMs: config.shutdownDeadlineMs }, 'shutdown deadline passed; exiting without the final flush');
+      process.exit(1);
+    }, config.shutdownDeadlineMs + 2_000).unref();
   };
   if (options.handleSignals ?? true) {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   }
   try {
-    const metricsPort = await server.listen(config.metricsPort);
+    const metricsPort = await server.listen(config.metricsPort, config.metricsHost);
     logger.info({ metricsPort, endpoints: ['/metrics', '/healthz', '/readyz'] }, 'observability server listening');
     options.onStarted?.({ metricsPort, databaseUrl: database.url });
     return await worker.run();

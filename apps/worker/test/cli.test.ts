@@ -7,8 +7,13 @@ import { spawnWorker } from './support/worker-process.js';
 
 describe('worker configuration', () => {
   it('takes flags over environment variables and fills documented defaults', () => {
-    const config = resolveWorkerConfig({ maxBufferRows: 10 }, { GOALS_CATALOGUE: 'c.json', GOALS_MAX_BUFFER_ROWS: '99', GOALS_FLUSH_INTERVAL_MS: '250' });
-    expect(config).toMatchObject({ catalogue: 'c.json', maxBufferRows: 10, flushIntervalMs: 250, input: '-', shutdownDeadlineMs: 10_000, metricsPort: 9464, logLevel: 'info' });
+    const config = resolveWorkerConfig({ maxBufferRows: 10 }, { GOALS_CATALOGUE: 'c.json', GOALS_INPUT: 'events.ndjson', GOALS_MAX_BUFFER_ROWS: '99', GOALS_FLUSH_INTERVAL_MS: '250' });
+    expect(config).toMatchObject({ catalogue: 'c.json', maxBufferRows: 10, flushIntervalMs: 250, input: 'events.ndjson', shutdownDeadlineMs: 10_000, metricsPort: 9464, logLevel: 'info' });
+  });
+
+  it('requires a source name for stdin, whose stored position would otherwise be shared by every stream', () => {
+    expect(() => resolveWorkerConfig({ input: '-' }, { GOALS_CATALOGUE: 'c.json' })).toThrow(/stable name/);
+    expect(resolveWorkerConfig({ input: '-', sourceName: 'backfill-1' }, { GOALS_CATALOGUE: 'c.json' }).sourceName).toBe('backfill-1');
   });
 
   it('names the flag and the variable of every invalid setting', () => {

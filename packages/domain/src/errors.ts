@@ -9,6 +9,7 @@ export const GOAL_ERROR_CODES = [
   'GOAL_ALREADY_CLAIMED',
   'PREREQUISITES_NOT_MET',
   'TRANSACTION_CLOSED',
+  'SOURCE_POSITION_CONFLICT',
   'DATABASE_ERROR',
   'CATALOGUE_INVALID',
 ] as const;
@@ -69,6 +70,27 @@ export class PrerequisitesNotMetError extends GoalError {
 export class TransactionClosedError extends GoalError {
   constructor(operation: string, state: string) {
     super('TRANSACTION_CLOSED', operation, `the transaction is ${state}; start a new one with beginTx()`);
+  }
+}
+
+/**
+ * A source position moved from a value other than the one the caller last
+ * committed: either its own earlier commit did land (its reply was lost), or
+ * another process is consuming the same source. `actual` tells which.
+ */
+export class SourcePositionConflictError extends GoalError {
+  constructor(
+    operation: string,
+    readonly source: string,
+    readonly partition: string,
+    readonly expected: bigint | null,
+    readonly actual: bigint | null,
+  ) {
+    super(
+      'SOURCE_POSITION_CONFLICT',
+      operation,
+      `position of ${JSON.stringify(source)} partition ${JSON.stringify(partition)} is ${actual ?? 'unset'}, expected ${expected ?? 'unset'}: another consumer of this source, or an earlier commit whose reply was lost`,
+    );
   }
 }
 

@@ -35,7 +35,15 @@ export type GameEvent = LoginEvent | StatisticEvent;
 
 export type EventParseResult = { ok: true; event: GameEvent } | { ok: false; reason: string };
 
-const id = z.string().min(1).max(100).refine((s) => [...s].length <= 100, 'must be at most 100 characters');
+/** In `u` mode a paired surrogate is one code point, so only a lone half matches. */
+const LONE_SURROGATE = /\p{Cs}/u;
+// zod 4 counts code points for max(); PostgreSQL text cannot hold U+0000 or lone surrogates
+const id = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine((s) => !s.includes('\u0000'), 'must not contain U+0000')
+  .refine((s) => !LONE_SURROGATE.test(s), 'must be well-formed Unicode (no lone surrogates)');
 /**
  * RFC 3339 with an explicit zone. `new Date()` alone reads a zone-less string in
  * the process TZ (so the UTC day, and daily counting, would depend on where the

@@ -152,3 +152,11 @@ describe('parseGameEventLine', () => {
     expect(reasonOf(parseGameEventLine('{"type":"login"}'))).toMatch(/id|userId/);
   });
 });
+
+describe('ids PostgreSQL cannot store', () => {
+  it('rejects U+0000 and lone surrogates in ids at parse time', () => {
+    const at = '2026-11-01T00:00:00Z';
+    expect(parseGameEventLine(JSON.stringify({ id: 'e', type: 'login', userId: 'bad\u0000id', namespace: 'n', occurredAt: at }))).toMatchObject({ ok: false, reason: expect.stringContaining('U+0000') });
+    expect(parseGameEventLine(`{"id":"e","type":"login","userId":"\\ud800","namespace":"n","occurredAt":"${at}"}`)).toMatchObject({ ok: false, reason: expect.stringContaining('well-formed') });
+  });
+});

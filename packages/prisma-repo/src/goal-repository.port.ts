@@ -53,6 +53,14 @@ export interface GoalRepository {
   /** Insert or overwrite the stored read positions of a source's partitions. */
   storeSourcePositions(positions: readonly SourcePosition[]): Promise<void>;
   loadSourcePositions(source: string): Promise<SourcePosition[]>;
+  /**
+   * Compare-and-set of one partition's position: moves it from `from` (null =
+   * no position stored yet) to `to`, or throws SourcePositionConflictError
+   * with the stored value. Consumers that commit positions with their writes
+   * use it to fence out a second consumer and to recognise a commit whose
+   * reply was lost.
+   */
+  advanceSourcePosition(move: SourcePositionMove): Promise<void>;
   /** Dead letters are unique per (source, partition, position, goalId): replays cannot duplicate them. */
   recordDeadLetters(letters: readonly DeadLetter[]): Promise<void>;
 
@@ -130,6 +138,13 @@ export interface SourcePosition {
   source: string;
   partition: string;
   position: bigint;
+}
+
+export interface SourcePositionMove {
+  source: string;
+  partition: string;
+  from: bigint | null;
+  to: bigint;
 }
 
 export interface DeadLetter {

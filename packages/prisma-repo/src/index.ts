@@ -9,5 +9,6 @@ export type {
   AbsoluteProgressUpdate,
   DailyCompletion,
   SourcePosition,
+  SourcePositionMove,
   DeadLetter,
 } from './goal-repository.port.js';

@@ -1,3 +1,4 @@
+import { SourcePositionConflictError } from '@goals/domain';
 import { describe, expect, it } from 'vitest';
 import type { DeadLetter } from '../src/index.js';
 import { useRepository } from './support/test-repository.js';
@@ -45,5 +46,23 @@ describe('recordDeadLetters', () => {
     await f.repo.recordDeadLetters([letter({ reason: 'again' })]);
     const { rows } = await f.admin.query('SELECT reason FROM dead_letters');
     expect(rows).toEqual([{ reason: 'malformed JSON' }]);
+  });
+});
+
+describe('advanceSourcePosition (compare-and-set)', () => {
+  it('moves from the expected value, and reports the stored value on a conflict without writing', async () => {
+    const repo = f.repo;
+    {
+      await repo.advanceSourcePosition({ source: 'cas', partition: '0', from: null, to: 10n });
+      await repo.advanceSourcePosition({ source: 'cas', partition: '0', from: 10n, to: 25n });
+      expect(await repo.loadSourcePositions('cas')).toEqual([{ source: 'cas', partition: '0', position: 25n }]);
+
+      const stale = await repo.advanceSourcePosition({ source: 'cas', partition: '0', from: 10n, to: 30n }).catch((e: unknown) => e);
+      expect(stale).toBeInstanceOf(SourcePositionConflictError);
+      expect(stale).toMatchObject({ code: 'SOURCE_POSITION_CONFLICT', expected: 10n, actual: 25n });
+      const again = await repo.advanceSourcePosition({ source: 'cas', partition: '0', from: null, to: 30n }).catch((e: unknown) => e);
+      expect(again).toMatchObject({ code: 'SOURCE_POSITION_CONFLICT', expected: null, actual: 25n });
+      expect(await repo.loadSourcePositions('cas')).toEqual([{ source: 'cas', partition: '0', position: 25n }]);
+    }
   });
 });

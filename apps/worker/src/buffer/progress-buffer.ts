@@ -1,4 +1,4 @@
-import { meetsRequirement, type EventImpact, type IndexedGoal } from '@goals/domain';
+import { MAX_PROGRESS, meetsRequirement, type EventImpact, type IndexedGoal } from '@goals/domain';
 import type { AbsoluteProgressUpdate, DailyCompletion, DeadLetter, ProgressIncrement } from '@goals/prisma-repo';
 
 /**
@@ -63,8 +63,6 @@ export interface FlushBatch {
   dailyCompletions: DailyCompletion[];
 }
 
-const MAX_INT = 2_147_483_647;
-
 export class ProgressBuffer {
   readonly #users = new Map<string, Map<number, BufferEntry>>();
   readonly #positions = new Map<string, bigint>();
@@ -72,7 +70,7 @@ export class ProgressBuffer {
   #rows = 0;
   #records = 0;
 
-  /** Distinct (userId, goalId) rows plus dead letters held: the bound that triggers backpressure. */
+  /** Rows to write (one per key, plus one per extra UTC day) plus dead letters: the bound that triggers backpressure. */
   get size(): number {
     return this.#rows + this.#deadLetters.length;
   }
@@ -132,17 +130,19 @@ export class ProgressBuffer {
           break;
         case 'increment':
           if (!existing.isDailyIncrement) {
-            existing.delta = Math.min(existing.delta + impact.delta, MAX_INT);
+            existing.delta = Math.min(existing.delta + impact.delta, MAX_PROGRESS);
             existing.at = impact.at;
           } else if (impact.day > existing.day) {
             existing.day = impact.day;
             (existing.laterDays ??= []).push({ ...targetOf(existing), delta: impact.delta, isDailyIncrement: true, at: impact.at });
+            this.#rows += 1; // one more row to write: counts toward the memory bound
           }
           break;
         case 'complete_daily':
           if (impact.day > existing.day) {
             existing.day = impact.day;
             (existing.laterDays ??= []).push({ ...targetOf(existing), at: impact.at });
+            this.#rows += 1;
           }
           break;
       }

@@ -14,6 +14,7 @@ import { z } from 'zod';
  * | --flush-interval-ms <n> | GOALS_FLUSH_INTERVAL_MS | 1000 |
  * | --shutdown-deadline-ms <n> | GOALS_SHUTDOWN_DEADLINE_MS | 10000 |
  * | --metrics-port <n> (0 = any free port, logged) | GOALS_METRICS_PORT | 9464 |
+ * | --metrics-host <address> | GOALS_METRICS_HOST | 127.0.0.1 (0.0.0.0 for probes from outside) |
  * | --log-level <level> | GOALS_LOG_LEVEL | info |
  */
 const positiveInt = z.coerce.number().int().positive();
@@ -27,6 +28,7 @@ export const workerConfigSchema = z.object({
   flushIntervalMs: positiveInt.default(1_000),
   shutdownDeadlineMs: positiveInt.default(10_000),
   metricsPort: z.coerce.number().int().min(0).max(65_535).default(9464),
+  metricsHost: z.string().min(1).default('127.0.0.1'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -41,6 +43,7 @@ const ENVIRONMENT: Record<keyof WorkerConfig, string> = {
   flushIntervalMs: 'GOALS_FLUSH_INTERVAL_MS',
   shutdownDeadlineMs: 'GOALS_SHUTDOWN_DEADLINE_MS',
   metricsPort: 'GOALS_METRICS_PORT',
+  metricsHost: 'GOALS_METRICS_HOST',
   logLevel: 'GOALS_LOG_LEVEL',
 };
 
@@ -59,7 +62,10 @@ export function resolveWorkerConfig(flags: Partial<Record<keyof WorkerConfig, un
     const value = flags[key] ?? (fromEnv === '' ? undefined : fromEnv);
     if (value !== undefined) merged[key] = value;
   }
-  const parsed = workerConfigSchema.safeParse(merged);
+  const parsed = workerConfigSchema
+    // a stream has no identity of its own: two different streams stored under one name would skip each other's events
+    .refine((c) => c.input !== '-' || c.sourceName !== undefined, { path: ['sourceName'], message: 'reading stdin needs a stable name for its stored position (e.g. --source-name backfill-2026-11)' })
+    .safeParse(merged);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '');

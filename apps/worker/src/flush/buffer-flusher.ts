@@ -1,8 +1,9 @@
-import type { DeadLetter, GoalRepository, SourcePosition } from '@goals/prisma-repo';
+import { SourcePositionConflictError } from '@goals/domain';
+import type { DeadLetter, GoalRepository, SourcePositionMove } from '@goals/prisma-repo';
 import { ProgressBuffer, type BufferEntry, type FlushBatch } from '../buffer/progress-buffer.js';
 import type { Logger } from '../observability/logger.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
-import { classifyWriteFailure } from './database-error-kind.js';
+import { classifyWriteFailure, FatalFlushError } from './database-error-kind.js';
 
 export interface FlushResult {
   rowsWritten: number;
@@ -18,6 +19,8 @@ export interface FlusherOptions {
   logger: Logger;
   /** Retries of a transient failure stop when this signal aborts (the shutdown deadline). */
   giveUp: AbortSignal;
+  /** Told when a flush starts or stops retrying (readiness). */
+  onRetrying?: (retrying: boolean) => void;
   retryBaseMs?: number;
   retryMaxMs?: number;
 }
@@ -28,6 +31,12 @@ export interface FlusherOptions {
  * the progress it accounts for. That is the whole exactly-once argument: a
  * crash before COMMIT replays the buffer's records, a crash after it resumes
  * past them.
+ *
+ * Positions move by compare-and-set from the value this worker last
+ * committed. That fences out a second consumer of the same source, and it
+ * recognises the one ambiguous failure: COMMIT succeeded but its reply was
+ * lost. The retry then finds the position already at the buffer's end, rolls
+ * back its own (duplicate) writes and reports the flush as done.
  *
  * A data error does not block the partition: the entries are bisected with
  * trial transactions (rolled back) to find the rows the database refuses;
@@ -41,33 +50,62 @@ export class BufferFlusher {
     this.#options = options;
   }
 
-  async flush(buffer: ProgressBuffer): Promise<FlushResult> {
+  /** `committed`: the positions this worker last committed (null = none stored yet); updated on success. */
+  async flush(buffer: ProgressBuffer, committed: Map<string, bigint | null>): Promise<FlushResult> {
     const started = performance.now();
     const entries = [...buffer.entries()];
-    const positions: SourcePosition[] = [...buffer.positions].map(([partition, position]) => ({ source: this.#options.sourceName, partition, position }));
+    const moves: SourcePositionMove[] = [...buffer.positions].map(([partition, to]) => ({ source: this.#options.sourceName, partition, from: committed.get(partition) ?? null, to }));
     let attempts = 0;
     let delay = this.#options.retryBaseMs ?? 100;
-    for (;;) {
-      attempts += 1;
-      try {
-        const result = await this.#writeIsolatingPoison(entries, buffer.deadLetters, positions);
-        const durationMs = performance.now() - started;
-        this.#record(result.batch, result.deadLetters, positions, durationMs);
-        return { rowsWritten: entries.length - result.poison, poisonRows: result.poison, durationMs, attempts };
-      } catch (error) {
-        if (this.#options.giveUp.aborted) throw error;
-        this.#options.metrics.flushRetries.inc();
-        this.#options.logger.warn({ err: error, attempt: attempts, retryInMs: delay }, 'flush failed; retrying (reading is paused)');
-        await abortableDelay(delay, this.#options.giveUp);
-        delay = Math.min(delay * 2, this.#options.retryMaxMs ?? 5_000);
+    try {
+      for (;;) {
+        attempts += 1;
+        try {
+          const result = await this.#writeIsolatingPoison(entries, buffer.deadLetters, moves);
+          return this.#done(result, moves, committed, started, attempts);
+        } catch (error) {
+          if (error instanceof SourcePositionConflictError && (await this.#committedEarlier(moves))) {
+            this.#options.logger.warn({ attempt: attempts }, 'an earlier attempt of this flush committed (its reply was lost); not applying it twice');
+            return this.#done({ batch: ProgressBuffer.toBatch(entries), deadLetters: buffer.deadLetters, poison: 0 }, moves, committed, started, attempts);
+          }
+          const kind = error instanceof FatalFlushError ? 'fatal' : classifyWriteFailure(error);
+          if (kind === 'fatal') throw error instanceof FatalFlushError ? error : new FatalFlushError(`flush failed and cannot be retried: ${messageOf(error)}`, { cause: error });
+          if (this.#options.giveUp.aborted) throw error;
+          this.#options.onRetrying?.(true);
+          this.#options.metrics.flushRetries.inc();
+          this.#options.logger.warn({ err: error, attempt: attempts, retryInMs: delay }, 'flush failed; retrying (reading is paused)');
+          await abortableDelay(delay, this.#options.giveUp);
+          delay = Math.min(delay * 2, this.#options.retryMaxMs ?? 5_000);
+        }
       }
+    } finally {
+      this.#options.onRetrying?.(false);
     }
   }
 
-  async #writeIsolatingPoison(entries: BufferEntry[], deadLetters: readonly DeadLetter[], positions: SourcePosition[]) {
+  #done(
+    result: { batch: FlushBatch; deadLetters: readonly DeadLetter[]; poison: number },
+    moves: readonly SourcePositionMove[],
+    committed: Map<string, bigint | null>,
+    started: number,
+    attempts: number,
+  ): FlushResult {
+    for (const move of moves) committed.set(move.partition, move.to);
+    const durationMs = performance.now() - started;
+    this.#record(result.batch, result.deadLetters, moves, durationMs);
+    return { rowsWritten: result.batch.absolute.length + result.batch.increments.length + result.batch.dailyCompletions.length, poisonRows: result.poison, durationMs, attempts };
+  }
+
+  /** After a position conflict: did an earlier attempt of this very flush commit? */
+  async #committedEarlier(moves: readonly SourcePositionMove[]): Promise<boolean> {
+    const stored = new Map((await this.#options.repository.loadSourcePositions(this.#options.sourceName)).map((p) => [p.partition, p.position]));
+    return moves.every((move) => stored.get(move.partition) === move.to);
+  }
+
+  async #writeIsolatingPoison(entries: BufferEntry[], deadLetters: readonly DeadLetter[], moves: readonly SourcePositionMove[]) {
     const batch = ProgressBuffer.toBatch(entries);
     try {
-      await this.#write(batch, deadLetters, positions);
+      await this.#write(batch, deadLetters, moves);
       return { batch, deadLetters, poison: 0 };
     } catch (error) {
       if (classifyWriteFailure(error) !== 'data') throw error;
@@ -83,12 +121,18 @@ export class BufferFlusher {
       goalId: entry.goalId,
       eventId: null,
       payload: describeWrite(entry),
-      reason: error instanceof Error ? error.message : String(error),
+      reason: storableText(messageOf(error)),
       errorCode: 'WRITE_REFUSED',
     }));
     const acceptedBatch = ProgressBuffer.toBatch(accepted);
     const allLetters = [...deadLetters, ...poisonLetters];
-    await this.#write(acceptedBatch, allLetters, positions);
+    try {
+      await this.#write(acceptedBatch, allLetters, moves);
+    } catch (error) {
+      // the rows were isolated, so a data error now comes from the dead letters or positions: retrying would loop
+      if (classifyWriteFailure(error) === 'data') throw new FatalFlushError(`the database refused a flush even after isolating refused rows: ${messageOf(error)}`, { cause: error });
+      throw error;
+    }
     for (const { entry, error } of refused) {
       this.#options.logger.error({ userId: entry.userId, goalId: entry.goalId, err: error }, 'row refused by the database; dead-lettered');
     }
@@ -121,23 +165,32 @@ export class BufferFlusher {
     }
   }
 
-  async #write(batch: FlushBatch, deadLetters: readonly DeadLetter[], positions: SourcePosition[]): Promise<void> {
+  async #write(batch: FlushBatch, deadLetters: readonly DeadLetter[], moves: readonly SourcePositionMove[]): Promise<void> {
     await this.#options.repository.withTransaction(async (tx) => {
       await writeBatch(tx, batch);
       await tx.recordDeadLetters(deadLetters);
-      await tx.storeSourcePositions(positions);
+      for (const move of moves) await tx.advanceSourcePosition(move);
     });
   }
 
-  #record(batch: FlushBatch, deadLetters: readonly DeadLetter[], positions: SourcePosition[], durationMs: number): void {
+  #record(batch: FlushBatch, deadLetters: readonly DeadLetter[], moves: readonly SourcePositionMove[], durationMs: number): void {
     const { metrics } = this.#options;
     metrics.flushDuration.observe(durationMs / 1000);
     metrics.rowsWritten.inc({ kind: 'absolute' }, batch.absolute.length);
     metrics.rowsWritten.inc({ kind: 'increment' }, batch.increments.length);
     metrics.rowsWritten.inc({ kind: 'daily' }, batch.dailyCompletions.length);
     for (const letter of deadLetters) metrics.deadLetters.inc({ code: letter.errorCode });
-    for (const position of positions) metrics.sourcePosition.set({ partition: position.partition }, Number(position.position));
+    for (const move of moves) metrics.sourcePosition.set({ partition: move.partition }, Number(move.to));
   }
+}
+
+/** Text PostgreSQL can store: no U+0000, no lone surrogates (dead letters keep whatever arrived). */
+export function storableText(text: string): string {
+  return text.replaceAll('\u0000', '\\u0000').replace(/\p{Cs}/gu, '\uFFFD');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The refused write as JSON (what would have been written, with the last source position that touched it). */
@@ -147,7 +200,7 @@ function describeWrite(entry: BufferEntry): string {
     const { partition: _partition, position: _position, laterDays: _laterDays, ...fields } = row as typeof row & { partition?: unknown; position?: unknown; laterDays?: unknown };
     return fields;
   });
-  return JSON.stringify({ kind: entry.kind, partition: entry.partition, position: entry.position.toString(), rows });
+  return storableText(JSON.stringify({ kind: entry.kind, partition: entry.partition, position: entry.position.toString(), rows }));
 }
 
 async function writeBatch(repository: GoalRepository, batch: FlushBatch): Promise<void> {

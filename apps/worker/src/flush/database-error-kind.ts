@@ -5,17 +5,28 @@ import { GoalError } from '@goals/domain';
  * - `data`: the database refused some record (SQLSTATE class 22 data
  *   exception or 23 integrity violation, or the repository's own validation).
  *   Retrying cannot help; the batch is split to isolate the offender.
- * - `transient`: anything else (connection lost, server restarting,
- *   serialization failure, a missing table after a bad deploy). The whole
- *   flush is retried with backoff; reading stays paused, nothing is lost.
+ * - `transient`: any other database failure (connection lost, server
+ *   restarting, serialization failure, a missing table after a bad deploy).
+ *   The whole flush is retried with backoff; reading stays paused.
+ * - `fatal`: not a database failure at all (a bug, a position conflict that
+ *   is not our own lost commit). Retrying would loop forever; the worker
+ *   stops without committing, and a restart replays from the stored position.
  */
-export type WriteFailureKind = 'data' | 'transient';
+export type WriteFailureKind = 'data' | 'transient' | 'fatal';
 
 export function classifyWriteFailure(error: unknown): WriteFailureKind {
-  if (error instanceof GoalError) {
-    if (error.code === 'VALIDATION_FAILED') return 'data';
-    const sqlState = 'sqlState' in error && typeof error.sqlState === 'string' ? error.sqlState : undefined;
-    if (sqlState !== undefined && (sqlState.startsWith('22') || sqlState.startsWith('23'))) return 'data';
-  }
+  if (!(error instanceof GoalError)) return 'fatal';
+  if (error.code === 'VALIDATION_FAILED') return 'data';
+  if (error.code === 'SOURCE_POSITION_CONFLICT') return 'fatal';
+  const sqlState = 'sqlState' in error && typeof error.sqlState === 'string' ? error.sqlState : undefined;
+  if (sqlState !== undefined && (sqlState.startsWith('22') || sqlState.startsWith('23'))) return 'data';
   return 'transient';
+}
+
+/** A flush that must not be retried; the worker stops. */
+export class FatalFlushError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = 'FatalFlushError';
+  }
 }

@@ -3,6 +3,8 @@ import {
   GoalNotCompletedError,
   GoalNotFoundError,
   MAX_PROGRESS,
+  SourcePositionConflictError,
+  ValidationError,
   utcDay,
   type UserGoalProgress,
 } from '@goals/domain';
@@ -25,6 +27,7 @@ import type {
   ProgressIncrement,
   ProgressUpsert,
   SourcePosition,
+  SourcePositionMove,
 } from '../goal-repository.port.js';
 import { applyAbsoluteProgress, applyAbsoluteProgressFromStaging } from '../sql/apply-absolute-progress.js';
 import { batchIncrementProgress, batchIncrementProgressFromStaging } from '../sql/batch-increment-progress.js';
@@ -42,6 +45,8 @@ import { toUserGoalProgress } from '../sql/progress-row.js';
 import { recordDeadLetters } from '../sql/record-dead-letters.js';
 import type { StagingTable } from '../sql/staging-tables.js';
 import { storeSourcePositions } from '../sql/store-source-positions.js';
+import { insertFirstSourcePosition } from '../sql/insert-first-source-position.js';
+import { moveSourcePosition } from '../sql/move-source-position.js';
 import {
   checkKey,
   validateAbsoluteUpdates,
@@ -246,6 +251,23 @@ export class GoalOperations {
   async loadSourcePositions(source: string): Promise<SourcePosition[]> {
     checkBatch('loadSourcePositions', [{ source }], (checks, row) => checks.id(row.source, 'source', 200));
     return this.#run('loadSourcePositions', () => this.#scope.prisma((prisma) => loadSourcePositions(prisma, source)));
+  }
+
+  async advanceSourcePosition(move: SourcePositionMove): Promise<void> {
+    validateSourcePositions('advanceSourcePosition', [{ source: move?.source, partition: move?.partition, position: move?.to }]);
+    if (move.from !== null && typeof move.from !== 'bigint') {
+      throw new ValidationError('advanceSourcePosition', [{ path: 'from', message: 'must be a bigint or null' }]);
+    }
+    const moved = await this.#run('advanceSourcePosition', () =>
+      this.#scope.raw((db) =>
+        move.from === null
+          ? insertFirstSourcePosition(db, move.source, move.partition, move.to.toString())
+          : moveSourcePosition(db, move.source, move.partition, move.from.toString(), move.to.toString()),
+      ),
+    );
+    if (moved) return;
+    const stored = (await this.loadSourcePositions(move.source)).find((p) => p.partition === move.partition);
+    throw new SourcePositionConflictError('advanceSourcePosition', move.source, move.partition, move.from, stored?.position ?? null);
   }
 
   async recordDeadLetters(letters: readonly DeadLetter[]): Promise<void> {

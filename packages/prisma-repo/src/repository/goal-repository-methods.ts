@@ -7,6 +7,7 @@ import type {
   ProgressIncrement,
   ProgressUpsert,
   SourcePosition,
+  SourcePositionMove,
   TxRepository,
 } from '../goal-repository.port.js';
 import type { GoalOperations } from './goal-operations.js';
@@ -82,6 +83,10 @@ export abstract class GoalRepositoryMethods implements Omit<GoalRepository, 'beg
 
   loadSourcePositions(source: string): Promise<SourcePosition[]> {
     return this.use('loadSourcePositions', (o) => o.loadSourcePositions(source));
+  }
+
+  advanceSourcePosition(move: SourcePositionMove): Promise<void> {
+    return this.use('advanceSourcePosition', (o) => o.advanceSourcePosition(move));
   }
 
   recordDeadLetters(letters: readonly DeadLetter[]): Promise<void> {
