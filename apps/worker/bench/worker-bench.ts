@@ -7,6 +7,7 @@
  *
  *   GOALS_BENCH_EVENTS   events per workload (default 200000; 1000000 for the RSS target)
  *   GOALS_BENCH_USERS    players (default 10000, as SPEC §8)
+ *   GOALS_BENCH_WORKLOADS  comma-separated subset of S2,INC (default both)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import pg from 'pg';
 
 const EVENTS = Number(process.env.GOALS_BENCH_EVENTS ?? 200_000);
 const USERS = Number(process.env.GOALS_BENCH_USERS ?? 10_000);
+const WORKLOADS = (process.env.GOALS_BENCH_WORKLOADS ?? 'S2,INC').split(',') as WorkloadName[];
 const WORKER = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 interface WorkerSummary {
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'goals-worker-bench-'));
   const results = [];
   try {
-    for (const workload of ['S2', 'INC'] as WorkloadName[]) {
+    for (const workload of WORKLOADS) {
       const cataloguePath = join(dir, `${workload}.json`);
       writeFileSync(cataloguePath, JSON.stringify(workloadCatalogue(workload)));
       const logPath = join(dir, `${workload}.ndjson`);
