@@ -1,0 +1,44 @@
+import { ValidationError, type ValidationIssue } from '@goals/domain';
+
+export interface RetryOptions {
+  /** Calls of `grant` per claim, the first included. Default 3. */
+  attempts?: number;
+  /** Wait before the second attempt; doubles each time. Default 50 ms. */
+  baseDelayMs?: number;
+  /** Upper bound of one wait. Default 1000 ms. */
+  maxDelayMs?: number;
+}
+
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 3, baseDelayMs: 50, maxDelayMs: 1000 };
+
+/** Defaults filled in and checked once, when the use-case is created, not on every claim. */
+export function resolveRetryPolicy(options: RetryOptions | undefined): RetryPolicy {
+  const policy: RetryPolicy = {
+    attempts: options?.attempts ?? DEFAULT_RETRY_POLICY.attempts,
+    baseDelayMs: options?.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+    maxDelayMs: options?.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+  };
+  const issues: ValidationIssue[] = [];
+  if (!Number.isSafeInteger(policy.attempts) || policy.attempts < 1) issues.push({ path: 'retry.attempts', message: 'must be an integer ≥ 1' });
+  for (const key of ['baseDelayMs', 'maxDelayMs'] as const) {
+    if (!Number.isFinite(policy[key]) || policy[key] < 0) issues.push({ path: `retry.${key}`, message: 'must be a finite number ≥ 0' });
+  }
+  if (issues.length > 0) throw new ValidationError('createRewardClaims', issues);
+  return policy;
+}
+
+/**
+ * Wait after failed attempt `failedAttempt` (1-based): base · 2^(n-1), capped,
+ * then "equal jitter" (half fixed, half random) so claims that failed together
+ * against an overloaded granter do not all come back at the same instant.
+ */
+export function backoffDelayMs(policy: RetryPolicy, failedAttempt: number, random: () => number = Math.random): number {
+  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempt - 1));
+  return exponential / 2 + (random() * exponential) / 2;
+}
