@@ -21,7 +21,7 @@ export interface ClaimReceipt {
   /** The key the granter received; the same for every retry of this claim. */
   idempotencyKey: string;
   /** As stored by markAsClaimed (the claiming transaction's start time). */
-  claimedAt?: Date;
+  claimedAt: Date;
 }
 
 export interface RewardClaims {
@@ -71,10 +71,8 @@ export function createRewardClaims(options: CreateRewardClaimsOptions): RewardCl
         // a copy: the granter and the caller must not be able to change the catalogue's reward
         const reward = { ...goal.reward };
         await grantWithRetry(granter, { idempotencyKey, userId, goalId, namespace: record.namespace, reward }, retryPolicy);
-        await tx.markAsClaimed(userId, goalId);
-        // markAsClaimed does not return the row; one more read under the same lock gives the receipt its time
-        const claimed = await tx.getProgress(userId, goalId);
-        return { userId, goalId, reward, idempotencyKey, claimedAt: claimed?.claimedAt ?? undefined };
+        const claimedAt = await tx.markAsClaimed(userId, goalId);
+        return { userId, goalId, reward, idempotencyKey, claimedAt };
       });
     },
   };

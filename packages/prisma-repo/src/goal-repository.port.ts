@@ -47,8 +47,8 @@ export interface GoalRepository {
   /** Daily goals completed (domain `applyGoalEffect('complete_daily')`); reopens a goal claimed on an earlier UTC day. */
   batchCompleteDaily(completions: readonly DailyCompletion[]): Promise<void>;
 
-  /** completed → claimed. GoalNotFoundError / GoalNotCompletedError / GoalAlreadyClaimedError otherwise. */
-  markAsClaimed(userId: string, goalId: string): Promise<void>;
+  /** completed → claimed; resolves with the claimedAt written. GoalNotFoundError / GoalNotCompletedError / GoalAlreadyClaimedError otherwise. */
+  markAsClaimed(userId: string, goalId: string): Promise<Date>;
 
   /** Insert or overwrite the stored read positions of a source's partitions. */
   storeSourcePositions(positions: readonly SourcePosition[]): Promise<void>;

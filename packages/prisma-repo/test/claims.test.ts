@@ -54,3 +54,13 @@ describe('markAsClaimed', () => {
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(GoalAlreadyClaimedError);
   });
 });
+
+describe('markAsClaimed result', () => {
+  it('resolves with the claimedAt it wrote, equal to what a read returns', async () => {
+    await f.repo.upsertProgress({ userId: 'u-at', goalId: 'g-at', challengeId: 'c', namespace: 'n', progress: 5, status: 'completed', completedAt: new Date('2026-11-01T00:00:00Z') });
+    const claimedAt = await f.repo.markAsClaimed('u-at', 'g-at');
+    const stored = await f.repo.getProgress('u-at', 'g-at');
+    expect(claimedAt).toBeInstanceOf(Date);
+    expect(stored?.claimedAt?.getTime()).toBe(claimedAt.getTime());
+  });
+});

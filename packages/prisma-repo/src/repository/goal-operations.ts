@@ -212,11 +212,11 @@ export class GoalOperations {
     );
   }
 
-  async markAsClaimed(userId: string, goalId: string): Promise<void> {
+  async markAsClaimed(userId: string, goalId: string): Promise<Date> {
     checkKey('markAsClaimed', { userId, goalId });
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#run('markAsClaimed', () => this.#scope.prisma((prisma) => markAsClaimed(prisma, userId, goalId)));
-      if (outcome.claimed) return;
+      if (outcome.claimed && outcome.claimedAt !== null) return new Date(outcome.claimedAt);
       const status = outcome.statusBefore;
       if (status === null) throw new GoalNotFoundError('markAsClaimed', userId, goalId);
       if (status === 'claimed') throw new GoalAlreadyClaimedError('markAsClaimed', userId, goalId);

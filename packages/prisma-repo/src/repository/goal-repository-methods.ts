@@ -73,7 +73,7 @@ export abstract class GoalRepositoryMethods implements Omit<GoalRepository, 'beg
     return this.use('batchCompleteDaily', (o) => o.batchCompleteDaily(completions));
   }
 
-  markAsClaimed(userId: string, goalId: string): Promise<void> {
+  markAsClaimed(userId: string, goalId: string): Promise<Date> {
     return this.use('markAsClaimed', (o) => o.markAsClaimed(userId, goalId));
   }
 
