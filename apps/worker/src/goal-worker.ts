@@ -160,6 +160,19 @@ export class GoalWorker {
   #bufferRecord(record: SourceRecord): void {
     const buffer = this.#buffer;
     buffer.advance(record.partition, record.position);
+    if (record.oversizedBytes !== undefined) {
+      buffer.addDeadLetter({
+        source: this.#options.source.name,
+        partition: record.partition,
+        position: record.position,
+        goalId: '',
+        eventId: null,
+        payload: storableText(record.payload),
+        reason: `line of ${record.oversizedBytes} bytes exceeds the source's line limit; only its beginning is kept`,
+        errorCode: 'OVERSIZED_EVENT',
+      });
+      return this.#count('dead_lettered');
+    }
     if (record.payload.trim() === '') return this.#count('ignored');
     const parsed = parseGameEventLine(record.payload);
     if (!parsed.ok) {

@@ -72,3 +72,24 @@ describe('NdjsonSource', () => {
     expect(records).toEqual([{ partition: '0', position: 11n, payload: '{"a":1}' }]);
   });
 });
+
+describe('NdjsonSource line limit', () => {
+  it('turns a line longer than the limit into one marked record at the right position, without holding it, whatever the chunking', async () => {
+    const long = 'x'.repeat(100);
+    const input = Buffer.from(`{"a":1}\n${long}\n{"b":2}\n${long}`);
+    // an oversized record keeps the beginning of its line (as much as was read before the limit tripped)
+    const shape = (records: SourceRecord[]) =>
+      records.map((r) => (r.oversizedBytes === undefined ? r : { position: r.position, oversizedBytes: r.oversizedBytes, keepsBeginning: r.payload.length > 0 && long.startsWith(r.payload) }));
+    const expected = [
+      { partition: '0', position: 8n, payload: '{"a":1}' },
+      { position: 109n, oversizedBytes: 100, keepsBeginning: true },
+      { partition: '0', position: 117n, payload: '{"b":2}' },
+      { position: 217n, oversizedBytes: 100, keepsBeginning: true },
+    ];
+    for (const size of [1, 7, 16, 50, 101, 300]) {
+      expect(shape(await readAll(NdjsonSource.fromStream(chunked(input, size), 's', 16)))).toEqual(expected);
+    }
+    expect(shape(await readAll(NdjsonSource.fromFile(file(input), 'f', 16)))).toEqual(expected);
+    expect(shape(await readAll(NdjsonSource.fromFile(file(input), 'f', 16), 109n))).toEqual(expected.slice(2));
+  });
+});

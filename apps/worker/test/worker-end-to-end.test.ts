@@ -107,6 +107,19 @@ describe('worker end to end', () => {
     expect(positions).toEqual([{ source: 'test-log', partition: '0', position: String(size) }]);
   });
 
+  it('dead-letters a line over the 1 MiB limit with its beginning, and applies the lines around it', async () => {
+    const huge = `{"id":"big","pad":"${'x'.repeat(2 << 20)}"}`;
+    const around = [login('o1', 'olga', day(1)), huge, login('o2', 'olga', day(2))];
+    const summary = await startWorker({ databaseUrl: database.url, catalogue, path: writeLines(around) }).done;
+    expect(summary.events).toEqual({ applied: 2, ignored: 0, dead_lettered: 1 });
+    const letters = await query<{ error_code: string; payload: string; reason: string }>('SELECT error_code, payload, reason FROM dead_letters');
+    expect(letters).toHaveLength(1);
+    expect(letters[0]?.error_code).toBe('OVERSIZED_EVENT');
+    expect(letters[0]?.payload.startsWith('{"id":"big"')).toBe(true);
+    expect(letters[0]?.payload.length).toBeLessThanOrEqual(1024);
+    expect(diffTables(foldEvents(catalogue, around), await readTable(database.url))).toEqual([]);
+  });
+
   it('resumes after the stored position: a second run over the same log changes nothing', async () => {
     const path = writeLines(lines);
     await startWorker({ databaseUrl: database.url, catalogue, path }).done;

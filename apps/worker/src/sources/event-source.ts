@@ -15,6 +15,11 @@ export interface SourceRecord {
   /** Position after this record: resuming at it starts with the next record. */
   position: bigint;
   payload: string;
+  /**
+   * Set when the record was longer than the source's line limit: `payload`
+   * then holds only its beginning, and the record must be dead-lettered.
+   */
+  oversizedBytes?: number;
 }
 
 export interface EventSourceReader {

@@ -5,6 +5,10 @@ import type { EventSourceReader, SourceRecord } from './event-source.js';
 const NEWLINE = 0x0a;
 const PARTITION = '0';
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/** Default line limit: events are a few hundred bytes; a line this long is a broken file, not an event. */
+export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
+/** How much of an oversized line is kept for its dead letter (at most; less when the limit is lower). */
+const OVERSIZED_PREFIX_BYTES = 1024;
 
 export class SourceMismatchError extends Error {
   constructor(message: string) {
@@ -24,28 +28,34 @@ export class SourceMismatchError extends Error {
  * rather than resuming in the middle of a line. A file's last line without
  * its newline is taken only when it is complete JSON: the file may still be
  * being written, and a half line read now would be lost as two bad events.
+ *
+ * Memory is bounded by `maxLineBytes`: a longer line is not accumulated; its
+ * bytes are skipped up to the next newline and it comes out as one record
+ * marked `oversizedBytes` (with its first KiB), which the worker dead-letters.
  */
 export class NdjsonSource implements EventSourceReader {
   readonly name: string;
   readonly #open: (start: number) => Readable;
   readonly #path: string | undefined;
+  readonly #maxLineBytes: number;
   #position = 0;
   #size: number | undefined;
   #unfinishedTail = 0;
 
-  private constructor(name: string, open: (start: number) => Readable, path: string | undefined) {
+  private constructor(name: string, open: (start: number) => Readable, path: string | undefined, maxLineBytes: number) {
     this.name = name;
+    this.#maxLineBytes = maxLineBytes;
     this.#open = open;
     this.#path = path;
     this.#size = path === undefined ? undefined : statSync(path).size;
   }
 
-  static fromFile(path: string, name = `file:${path}`): NdjsonSource {
-    return new NdjsonSource(name, (start) => createReadStream(path, { start, highWaterMark: 1 << 20 }), path);
+  static fromFile(path: string, name = `file:${path}`, maxLineBytes = DEFAULT_MAX_LINE_BYTES): NdjsonSource {
+    return new NdjsonSource(name, (start) => createReadStream(path, { start, highWaterMark: 1 << 20 }), path, maxLineBytes);
   }
 
-  static fromStream(stream: Readable, name: string): NdjsonSource {
-    return new NdjsonSource(name, () => stream, undefined);
+  static fromStream(stream: Readable, name: string, maxLineBytes = DEFAULT_MAX_LINE_BYTES): NdjsonSource {
+    return new NdjsonSource(name, () => stream, undefined, maxLineBytes);
   }
 
   lag(): number | undefined {
@@ -68,6 +78,7 @@ export class NdjsonSource implements EventSourceReader {
     let offset = canSeek ? start : 0; // byte offset of `pending[0]` in the source
     let pending: Buffer = Buffer.alloc(0);
     let startsMidLine = false;
+    let oversized: { prefix: Buffer; bytes: number } | null = null;
     this.#position = start;
     this.#unfinishedTail = 0;
     try {
@@ -91,12 +102,37 @@ export class NdjsonSource implements EventSourceReader {
         }
         const records: SourceRecord[] = [];
         let lineStart = 0;
-        for (let newline = data.indexOf(NEWLINE); newline !== -1; newline = data.indexOf(NEWLINE, lineStart)) {
-          records.push(this.#record(data, lineStart, newline, dataOffset + newline + 1));
+        if (oversized !== null) {
+          // still skipping an oversized line: up to its newline
+          const newline = data.indexOf(NEWLINE);
+          if (newline === -1) {
+            oversized.bytes += data.length;
+            offset = dataOffset + data.length;
+            pending = Buffer.alloc(0);
+            continue;
+          }
+          oversized.bytes += newline;
+          records.push(this.#oversizedRecord(oversized.prefix, oversized.bytes, dataOffset + newline + 1));
+          oversized = null;
           lineStart = newline + 1;
         }
-        pending = Buffer.from(data.subarray(lineStart));
+        for (let newline = data.indexOf(NEWLINE, lineStart); newline !== -1; newline = data.indexOf(NEWLINE, lineStart)) {
+          const length = newline - lineStart;
+          records.push(
+            length > this.#maxLineBytes
+              ? this.#oversizedRecord(data.subarray(lineStart, lineStart + Math.min(length, OVERSIZED_PREFIX_BYTES)), length, dataOffset + newline + 1)
+              : this.#record(data, lineStart, newline, dataOffset + newline + 1),
+          );
+          lineStart = newline + 1;
+        }
         offset = dataOffset + lineStart;
+        if (data.length - lineStart > this.#maxLineBytes) {
+          oversized = { prefix: Buffer.from(data.subarray(lineStart, lineStart + OVERSIZED_PREFIX_BYTES)), bytes: data.length - lineStart };
+          offset = dataOffset + data.length;
+          pending = Buffer.alloc(0);
+        } else {
+          pending = Buffer.from(data.subarray(lineStart));
+        }
         if (records.length > 0) {
           this.#position = offset;
           yield records;
@@ -105,7 +141,10 @@ export class NdjsonSource implements EventSourceReader {
       if (offset + pending.length < start) {
         throw new SourceMismatchError(`${this.name}: the input ended at byte ${offset + pending.length}, before the stored position ${start}: this is not the stream the position was stored for`);
       }
-      if (pending.length > 0) {
+      if (oversized !== null) {
+        this.#position = offset;
+        yield [this.#oversizedRecord(oversized.prefix, oversized.bytes, offset)];
+      } else if (pending.length > 0) {
         const end = offset + pending.length;
         const last = this.#record(pending, 0, pending.length, end);
         if (canSeek && !isCompleteJson(last.payload)) {
@@ -135,6 +174,10 @@ export class NdjsonSource implements EventSourceReader {
     if (byte[0] !== NEWLINE) {
       throw new SourceMismatchError(`${this.name}: stored position ${start} is not at the start of a line; was the file replaced?`);
     }
+  }
+
+  #oversizedRecord(prefix: Buffer, bytes: number, position: number): SourceRecord {
+    return { partition: PARTITION, position: BigInt(position), payload: prefix.toString('utf8'), oversizedBytes: bytes };
   }
 
   #record(data: Buffer, start: number, end: number, position: number): SourceRecord {
