@@ -49,7 +49,7 @@ describe('BufferFlusher', () => {
     const buffer = bufferOfKills(5, 100n);
     await flusher().flush(buffer, new Map([['0', null]]));
     const after = await readTable(database.url);
-    expect([...after.values()]).toEqual([{ progress: 10, status: 'in_progress', completed: false, claimed: false }]);
+    expect([...after.values()]).toEqual([{ progress: 10, status: 'in_progress', completedAt: null, claimed: false }]);
 
     // the retry a lost reply causes: same buffer, same base position as before the commit
     const retry = await flusher().flush(buffer, new Map([['0', null]]));

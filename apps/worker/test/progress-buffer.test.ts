@@ -80,7 +80,9 @@ function bufferOf(events: readonly GameEvent[]): ProgressBuffer {
 }
 
 function comparable(state: Map<string, UserGoalProgress>) {
-  return Object.fromEntries([...state].sort(([a], [b]) => a.localeCompare(b)).map(([key, p]) => [key, { progress: p.progress, status: p.status, completed: p.completedAt !== null, claimed: p.claimedAt !== null }]));
+  return Object.fromEntries(
+    [...state].sort(([a], [b]) => a.localeCompare(b)).map(([key, p]) => [key, { progress: p.progress, status: p.status, completedAt: p.completedAt?.getTime() ?? null, claimed: p.claimedAt !== null }]),
+  );
 }
 
 describe('ProgressBuffer aggregation', () => {
@@ -105,12 +107,21 @@ describe('ProgressBuffer aggregation', () => {
     expect(batch.absolute.map((a) => ({ value: a.value, at: a.at, reachedAt: a.reachedAt }))).toEqual([{ value: 3, at: new Date(START + 1000), reachedAt: new Date(START) }]);
   });
 
-  it('sums regular increments into one write and keeps one daily increment per later UTC day', () => {
-    const kills = (at: number): GameEvent => ({ id: 'k', type: 'statistic', userId: 'u', namespace: 'n', occurredAt: new Date(at), statCode: 'kills', value: 0, inc: 2 });
+  it('keeps regular increments apart until the buffer alone reaches the target, then sums the rest; one daily increment per later UTC day', () => {
+    const kills = (at: number, inc: number): GameEvent => ({ id: 'k', type: 'statistic', userId: 'u', namespace: 'n', occurredAt: new Date(at), statCode: 'kills', value: 0, inc });
     const games = (at: number): GameEvent => ({ id: 'g', type: 'statistic', userId: 'u', namespace: 'n', occurredAt: new Date(at), statCode: 'games', value: 0 });
-    const events = [kills(START), kills(START + 5), kills(START + 10), games(START), games(START + 60_000), games(START + DAY), games(START + 10), games(START + 2 * DAY)];
+    // target 20: 6 + 6 + 6 = 18, + 5 = 23 reaches it; 1 and 2 afterwards go into one tail write
+    const events = [kills(START, 6), kills(START + 1, 6), kills(START + 2, 6), kills(START + 3, 5), kills(START + 4, 1), kills(START + 5, 2)];
+    events.push(games(START), games(START + 60_000), games(START + DAY), games(START + 10), games(START + 2 * DAY));
     const batch = ProgressBuffer.toBatch(bufferOf(events).entries());
-    expect(batch.increments.filter((i) => i.goalId === 'inc').map((i) => i.delta)).toEqual([6]);
+    const regular = batch.increments.filter((i) => i.goalId === 'inc');
+    expect(regular.map((i) => [i.delta, i.at?.getTime()])).toEqual([
+      [6, START],
+      [6, START + 1],
+      [6, START + 2],
+      [5, START + 3],
+      [3, START + 5],
+    ]);
     expect(batch.increments.filter((i) => i.goalId === 'inc-daily').map((i) => i.at?.getTime())).toEqual([START, START + DAY, START + 2 * DAY]);
   });
 

@@ -9,10 +9,14 @@ import type { AbsoluteProgressUpdate, DailyCompletion, DeadLetter, ProgressIncre
  * - set (absolute): the last value wins; `reachedAt` remembers the first time
  *   the target was met inside the buffer, because completion is sticky even
  *   if a later value drops below the target.
- * - increment: regular deltas add up (saturating like the column); a daily
- *   increment counts at most once per UTC day, and only on a day later than
- *   every day already kept for the key (an earlier or equal day can never add,
- *   whatever the stored row holds).
+ * - increment: each regular increment stays a separate write until the
+ *   buffer's own running sum reaches the target — the stored progress is ≥ 0,
+ *   so the write that completes the goal (and stamps completedAt with its
+ *   event time) is among those — and every later delta is summed into one
+ *   tail write (saturating like the column). A daily increment counts at most
+ *   once per UTC day, and only on a day later than every day already kept for
+ *   the key (an earlier or equal day can never add, whatever the stored row
+ *   holds).
  * - complete_daily: one completion per UTC day, same running-maximum rule.
  * A goal has one type, so one key only ever holds one kind of entry.
  *
@@ -44,8 +48,12 @@ export interface IncrementEntry extends EntryBase, ProgressIncrement {
   at: Date;
   /** UTC day of the latest kept step. */
   day: string;
-  /** Daily increments on later days than the entry's own, in order. */
+  /** Sum of every delta this entry holds (saturating): tells when the target may no longer be crossed. */
+  cumulative: number;
+  /** Writes after the entry's own, in order: later days (daily), or steps up to the target then one tail (regular). */
   laterDays: ProgressIncrement[] | null;
+  /** Regular increments past the target: the write later deltas are summed into. */
+  tail: ProgressIncrement | null;
 }
 
 export interface DailyEntry extends EntryBase, DailyCompletion {
@@ -130,8 +138,17 @@ export class ProgressBuffer {
           break;
         case 'increment':
           if (!existing.isDailyIncrement) {
-            existing.delta = Math.min(existing.delta + impact.delta, MAX_PROGRESS);
-            existing.at = impact.at;
+            if (existing.tail !== null) {
+              existing.tail.delta = Math.min(existing.tail.delta + impact.delta, MAX_PROGRESS);
+              existing.tail.at = impact.at;
+            } else {
+              const step: ProgressIncrement = { ...targetOf(existing), delta: impact.delta, isDailyIncrement: false, at: impact.at };
+              (existing.laterDays ??= []).push(step);
+              this.#rows += 1;
+              // once the buffer alone reaches the target, no later write can be the completing one
+              if (existing.cumulative >= existing.targetValue) existing.tail = step;
+            }
+            existing.cumulative = Math.min(existing.cumulative + impact.delta, MAX_PROGRESS);
           } else if (impact.day > existing.day) {
             existing.day = impact.day;
             (existing.laterDays ??= []).push({ ...targetOf(existing), delta: impact.delta, isDailyIncrement: true, at: impact.at });
@@ -203,7 +220,9 @@ function newEntry(goal: IndexedGoal, impact: EventImpact, partition: string, pos
         delta: impact.delta,
         isDailyIncrement: goal.daily,
         day: impact.day,
+        cumulative: impact.delta,
         laterDays: null,
+        tail: null,
       };
     case 'complete_daily':
       return {

@@ -197,7 +197,7 @@ function messageOf(error: unknown): string {
 function describeWrite(entry: BufferEntry): string {
   const batch = ProgressBuffer.toBatch([entry]);
   const rows = [...batch.absolute, ...batch.increments, ...batch.dailyCompletions].map((row) => {
-    const { partition: _partition, position: _position, laterDays: _laterDays, ...fields } = row as typeof row & { partition?: unknown; position?: unknown; laterDays?: unknown };
+    const { partition: _partition, position: _position, laterDays: _laterDays, tail: _tail, ...fields } = row as typeof row & { partition?: unknown; position?: unknown; laterDays?: unknown; tail?: unknown };
     return fields;
   });
   return storableText(JSON.stringify({ kind: entry.kind, partition: entry.partition, position: entry.position.toString(), rows }));

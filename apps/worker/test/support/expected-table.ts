@@ -5,7 +5,8 @@ import pg from 'pg';
 export interface RowFacts {
   progress: number;
   status: string;
-  completed: boolean;
+  /** Epoch ms: the event time that completed the goal, whatever the flush boundaries were. */
+  completedAt: number | null;
   claimed: boolean;
 }
 
@@ -33,10 +34,13 @@ export async function readTable(connectionString: string): Promise<Map<string, R
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    const result = await client.query<{ user_id: string; goal_id: string; progress: number; status: string; completed: boolean; claimed: boolean }>(
-      'SELECT user_id, goal_id, progress, status, completed_at IS NOT NULL AS completed, claimed_at IS NOT NULL AS claimed FROM user_goal_progress',
+    // epoch ms computed by the server: independent of the session TimeZone and of pg's Date parsing
+    const result = await client.query<{ user_id: string; goal_id: string; progress: number; status: string; completed_ms: string | null; claimed: boolean }>(
+      'SELECT user_id, goal_id, progress, status, (extract(epoch FROM completed_at) * 1000)::bigint::text AS completed_ms, claimed_at IS NOT NULL AS claimed FROM user_goal_progress',
     );
-    return new Map(result.rows.map((r) => [`${r.user_id}\u0000${r.goal_id}`, { progress: r.progress, status: r.status, completed: r.completed, claimed: r.claimed }]));
+    return new Map(
+      result.rows.map((r) => [`${r.user_id}\u0000${r.goal_id}`, { progress: r.progress, status: r.status, completedAt: r.completed_ms === null ? null : Number(r.completed_ms), claimed: r.claimed }]),
+    );
   } finally {
     await client.end();
   }
@@ -58,5 +62,5 @@ export function diffTables(expected: Map<string, RowFacts>, actual: Map<string, 
 }
 
 function factsOf(row: UserGoalProgress): RowFacts {
-  return { progress: row.progress, status: row.status, completed: row.completedAt !== null, claimed: row.claimedAt !== null };
+  return { progress: row.progress, status: row.status, completedAt: row.completedAt?.getTime() ?? null, claimed: row.claimedAt !== null };
 }
