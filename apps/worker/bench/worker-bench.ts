@@ -34,21 +34,9 @@ interface WorkerSummary {
   peakRssMb: number;
 }
 
-async function benchDatabaseUrl(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const external = process.env.DATABASE_URL;
-  if (external === undefined || external === '') {
-    const db = await startDatabase({ databaseUrl: '', instanceName: 'bench', databaseName: 'goals_bench' });
-    return { url: db.url, stop: () => db.stop() };
-  }
-  const admin = new pg.Client({ connectionString: external });
-  await admin.connect();
-  const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'goals_bench'`);
-  if (exists.rowCount === 0) await admin.query('CREATE DATABASE goals_bench');
-  await admin.end();
-  const url = new URL(external);
-  url.pathname = '/goals_bench';
-  const db = await startDatabase({ databaseUrl: url.toString() });
-  return { url: db.url, stop: () => db.stop() };
+/** `goals_bench`, on DATABASE_URL's server or an embedded PostgreSQL; each workload truncates it. */
+function openBenchDatabase() {
+  return startDatabase({ instanceName: 'bench', databaseName: 'goals_bench' });
 }
 
 function runWorker(args: string[]): Promise<WorkerSummary> {
@@ -64,7 +52,7 @@ function runWorker(args: string[]): Promise<WorkerSummary> {
 }
 
 async function main(): Promise<void> {
-  const database = await benchDatabaseUrl();
+  const database = await openBenchDatabase();
   const dir = mkdtempSync(join(tmpdir(), 'goals-worker-bench-'));
   const results = [];
   try {

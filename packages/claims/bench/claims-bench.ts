@@ -1,4 +1,4 @@
-import { migrate, startDatabase } from '@goals/database';
+import { startDatabase } from '@goals/database';
 import { CatalogueIndex, parseCatalogue } from '@goals/domain';
 import { createGoalRepository, type ProgressUpsert } from '@goals/prisma-repo';
 import pg from 'pg';
@@ -100,20 +100,8 @@ function summarise(operation: string, callers: number, samples: number[], elapse
   return { operation, callers, claims: samples.length, medianMs: at(0.5), p95Ms: at(0.95), claimsPerSec: Math.round((samples.length * 1000) / elapsedMs) };
 }
 
-/** DATABASE_URL's server: a scratch database, dropped and re-created; otherwise an embedded PostgreSQL of its own. */
+/** A scratch database, emptied: on DATABASE_URL's server, or on an embedded PostgreSQL of its own. */
 async function openBenchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE_NAME} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${DATABASE_NAME}`;
-    await migrate(url.toString());
-    return { url: url.toString(), stop: async () => undefined };
-  }
   const started = await startDatabase({ databaseName: DATABASE_NAME, instanceName: 'claims-bench' });
   const client = new pg.Client({ connectionString: started.url });
   await client.connect();

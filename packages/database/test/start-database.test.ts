@@ -65,6 +65,26 @@ describe('startDatabase with a database URL', () => {
       { migrated: false },
     );
   });
+
+  it('with databaseName, creates and migrates that database on the same server instead of the URL own database', async () => {
+    await withTestDatabase(
+      async (database) => {
+        const name = `${database.name}_named`;
+        const started = await startDatabase({ databaseUrl: database.url, databaseName: name });
+        try {
+          expect(started.url).toBe(withDatabaseName(database.url, name));
+          expect(started.migrations.applied).toEqual(ALL_MIGRATIONS);
+          expect(await countProgressRows(started.url)).toBe(0);
+          const again = await startDatabase({ databaseUrl: database.url, databaseName: name });
+          expect(again.migrations).toEqual({ applied: [], alreadyApplied: ALL_MIGRATIONS });
+          expect(await query(database.url, `SELECT 1 FROM information_schema.tables WHERE table_name = 'user_goal_progress'`)).toEqual([]);
+        } finally {
+          await query(database.url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        }
+      },
+      { migrated: false },
+    );
+  });
 });
 
 describe('startDatabase without a database URL (embedded PostgreSQL)', () => {

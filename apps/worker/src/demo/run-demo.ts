@@ -26,26 +26,6 @@ function say(line: string): void {
   process.stderr.write(`[demo] ${line}\n`);
 }
 
-async function demoDatabaseUrl(): Promise<string> {
-  const external = process.env.DATABASE_URL;
-  if (external === undefined || external === '') {
-    const embedded = await startDatabase({ databaseUrl: '', databaseName: DEMO_DATABASE, log: say });
-    await embedded.stop();
-    return '';
-  }
-  const url = new URL(external);
-  url.pathname = `/${DEMO_DATABASE}`;
-  const admin = new pg.Client({ connectionString: external });
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DEMO_DATABASE]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DEMO_DATABASE}`);
-  } finally {
-    await admin.end();
-  }
-  return url.toString();
-}
-
 async function main(): Promise<void> {
   const started = performance.now();
   mkdirSync(workDir, { recursive: true });
@@ -56,9 +36,8 @@ async function main(): Promise<void> {
   say(`generating ${EVENTS.toLocaleString('en-US')} INC-workload events for ${USERS} players over 3 days → ${logPath}`);
   const manifest = await writeEventLog(logPath, { workload: 'INC', seed: 42, events: EVENTS, users: USERS, start, durationMs: 3 * 86_400_000, faultRate: 0.001 });
 
-  const databaseUrl = await demoDatabaseUrl();
-  // a fresh demo every run: reset the demo database's tables (never another database)
-  const database = await startDatabase({ databaseUrl, databaseName: DEMO_DATABASE, log: say });
+  // its own database (embedded, or on DATABASE_URL's server), reset every run: nothing else is touched
+  const database = await startDatabase({ databaseName: DEMO_DATABASE, log: say });
   const reset = new pg.Client({ connectionString: database.url });
   await reset.connect();
   await reset.query('TRUNCATE user_goal_progress, source_positions, dead_letters');

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { checkConnection } from '../connection/check-connection.js';
 import { createDatabaseIfMissing } from '../connection/create-database-if-missing.js';
+import { withDatabaseName } from '../connection/database-url.js';
 import { maskConnectionUrl } from '../connection/mask-connection-url.js';
 import { EmbeddedCluster } from '../embedded/embedded-cluster.js';
 import { migrate, type MigrationReport } from '../migrations/migrate.js';
@@ -18,7 +19,11 @@ export interface StartDatabaseOptions {
   readonly dataDir?: string;
   /** Preferred embedded port; default 54329. A taken port falls back to a free one. */
   readonly port?: number;
-  /** Database created (if missing) on the embedded cluster; default `goals`. */
+  /**
+   * Database to use, created if missing: on the embedded cluster (default
+   * `goals`), or — when given with DATABASE_URL — on that URL's server instead
+   * of the URL's own database (demos and benchmarks keep their data apart).
+   */
   readonly databaseName?: string;
   readonly migrationsDir?: string;
   /** Progress lines (which server, initdb, port, migrations applied). */
@@ -49,9 +54,14 @@ export async function startDatabase(options: StartDatabaseOptions = {}): Promise
   return databaseUrl !== '' ? useExternalDatabase(databaseUrl, options, log) : useEmbeddedDatabase(options, log);
 }
 
-async function useExternalDatabase(url: string, options: StartDatabaseOptions, log: (line: string) => void): Promise<StartedDatabase> {
+async function useExternalDatabase(serverUrl: string, options: StartDatabaseOptions, log: (line: string) => void): Promise<StartedDatabase> {
+  await checkConnection(serverUrl);
+  let url = serverUrl;
+  if (options.databaseName !== undefined) {
+    if (await createDatabaseIfMissing(serverUrl, options.databaseName)) log(`created database ${options.databaseName}`);
+    url = withDatabaseName(serverUrl, options.databaseName);
+  }
   log(`using PostgreSQL at ${maskConnectionUrl(url)}`);
-  await checkConnection(url);
   const migrations = await migrateAndReport(url, options, log);
   return { url, embedded: false, migrations, stop: async () => {} };
 }
