@@ -1,7 +1,8 @@
 import { eventImpact, parseGameEventLine, type CatalogueIndex } from '@goals/domain';
 import type { GoalRepository } from '@goals/prisma-repo';
 import { ProgressBuffer } from './buffer/progress-buffer.js';
-import { BufferFlusher, storableText } from './flush/buffer-flusher.js';
+import { storableText } from './dead-letters/storable-text.js';
+import { BufferFlusher } from './flush/buffer-flusher.js';
 import type { Logger } from './observability/logger.js';
 import type { EventOutcome, WorkerMetrics } from './observability/metrics.js';
 import type { EventSourceReader, SourceRecord } from './sources/event-source.js';
@@ -151,7 +152,7 @@ export class GoalWorker {
       eventsPerSecond: Math.round((total / durationMs) * 1000),
       flushMs: percentiles(this.#flushDurations),
     };
-    const tail = 'unfinishedTail' in source && typeof source.unfinishedTail === 'number' ? source.unfinishedTail : 0;
+    const tail = source.unfinishedTail ?? 0;
     if (tail > 0) logger.warn({ bytes: tail }, 'the last line has no newline and is not complete JSON: left for the next run (is the file still being written?)');
     logger.info({ summary }, 'worker finished');
     return summary;
@@ -161,37 +162,30 @@ export class GoalWorker {
     const buffer = this.#buffer;
     buffer.advance(record.partition, record.position);
     if (record.oversizedBytes !== undefined) {
-      buffer.addDeadLetter({
-        source: this.#options.source.name,
-        partition: record.partition,
-        position: record.position,
-        goalId: '',
-        eventId: null,
-        payload: storableText(record.payload),
-        reason: `line of ${record.oversizedBytes} bytes exceeds the source's line limit; only its beginning is kept`,
-        errorCode: 'OVERSIZED_EVENT',
-      });
-      return this.#count('dead_lettered');
+      return this.#deadLetter(record, null, `line of ${record.oversizedBytes} bytes exceeds the source's line limit; only its beginning is kept`, 'OVERSIZED_EVENT');
     }
     if (record.payload.trim() === '') return this.#count('ignored');
     const parsed = parseGameEventLine(record.payload);
-    if (!parsed.ok) {
-      buffer.addDeadLetter({
-        source: this.#options.source.name,
-        partition: record.partition,
-        position: record.position,
-        goalId: '',
-        eventId: eventIdOf(record.payload),
-        payload: storableText(record.payload),
-        reason: storableText(parsed.reason),
-        errorCode: 'MALFORMED_EVENT',
-      });
-      return this.#count('dead_lettered');
-    }
+    if (!parsed.ok) return this.#deadLetter(record, eventIdOf(record.payload), parsed.reason, 'MALFORMED_EVENT');
     const result = eventImpact(this.#options.catalogue, parsed.event);
     if (result.outcome === 'ignored') return this.#count('ignored');
     buffer.addImpact(result.impact, record.partition, record.position);
     this.#count('applied');
+  }
+
+  /** A whole record the rules cannot use: stored with its reason, in the same flush as its position. */
+  #deadLetter(record: SourceRecord, eventId: string | null, reason: string, errorCode: string): void {
+    this.#buffer.addDeadLetter({
+      source: this.#options.source.name,
+      partition: record.partition,
+      position: record.position,
+      goalId: '',
+      eventId,
+      payload: storableText(record.payload),
+      reason: storableText(reason),
+      errorCode,
+    });
+    this.#count('dead_lettered');
   }
 
   #count(outcome: EventOutcome): void {

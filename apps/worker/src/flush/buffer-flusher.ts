@@ -3,6 +3,7 @@ import type { DeadLetter, GoalRepository, SourcePositionMove } from '@goals/pris
 import { ProgressBuffer, type BufferEntry, type FlushBatch } from '../buffer/progress-buffer.js';
 import type { Logger } from '../observability/logger.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
+import { storableText } from '../dead-letters/storable-text.js';
 import { classifyWriteFailure, FatalFlushError } from './database-error-kind.js';
 
 export interface FlushResult {
@@ -182,11 +183,6 @@ export class BufferFlusher {
     for (const letter of deadLetters) metrics.deadLetters.inc({ code: letter.errorCode });
     for (const move of moves) metrics.sourcePosition.set({ partition: move.partition }, Number(move.to));
   }
-}
-
-/** Text PostgreSQL can store: no U+0000, no lone surrogates (dead letters keep whatever arrived). */
-export function storableText(text: string): string {
-  return text.replaceAll('\u0000', '\\u0000').replace(/\p{Cs}/gu, '\uFFFD');
 }
 
 function messageOf(error: unknown): string {

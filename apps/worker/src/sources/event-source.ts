@@ -33,4 +33,6 @@ export interface EventSourceReader {
   read(resumeAt: ReadonlyMap<string, bigint>): AsyncIterable<SourceRecord[]>;
   /** How far the reader is behind the end of the source (bytes or messages), when known. */
   lag(): number | undefined;
+  /** Bytes of an incomplete last record left for the next read (a file still being written), when the source has such. */
+  readonly unfinishedTail?: number;
 }
