@@ -1,4 +1,16 @@
 import { isGoalStatus, type UserGoalProgress } from '@goals/domain';
+import { Prisma } from '../generated/prisma/client.js';
+
+/**
+ * The select list of the Prisma reads, aliased to ProgressRow. Timestamps come
+ * out as UTC wall-clock values: @prisma/adapter-pg 7.10 reads a timestamptz by
+ * replacing its offset with +00:00, which is wrong in any other session
+ * TimeZone. (Raw pg parses the offset itself and selects the columns as they are.)
+ */
+export const PRISMA_PROGRESS_COLUMNS = Prisma.raw(`
+  user_id AS "userId", goal_id AS "goalId", challenge_id AS "challengeId", namespace, progress, status,
+  completed_at AT TIME ZONE 'UTC' AS "completedAt", claimed_at AT TIME ZONE 'UTC' AS "claimedAt",
+  created_at AT TIME ZONE 'UTC' AS "createdAt", updated_at AT TIME ZONE 'UTC' AS "updatedAt"`);
 
 /**
  * A user_goal_progress row as every SELECT here returns it: the columns are
