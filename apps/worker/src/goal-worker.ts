@@ -1,5 +1,5 @@
 import { eventImpact, parseGameEventLine, type CatalogueIndex } from '@goals/domain';
-import type { GoalRepository } from '@goals/prisma-repo';
+import type { GoalRepository } from '@goals/domain';
 import { ProgressBuffer } from './buffer/progress-buffer.js';
 import { storableText } from './dead-letters/storable-text.js';
 import { BufferFlusher } from './flush/buffer-flusher.js';

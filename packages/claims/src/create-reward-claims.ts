@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { decideClaim, type CatalogueIndex, type Reward, type UserGoalProgress } from '@goals/domain';
-import type { GoalRepository, TxRepository } from '@goals/prisma-repo';
+import type { GoalRepository, TxRepository } from '@goals/domain';
 import { claimRefusalError } from './claim-refusal-error.js';
 import { grantWithRetry } from './grant-with-retry.js';
 import type { RewardGranter } from './reward-granter.port.js';

@@ -3,7 +3,7 @@ export { migrate, type MigrateOptions, type MigrationReport } from './migrations
 export { checkConnection } from './connection/check-connection.js';
 export { maskConnectionUrl } from './connection/mask-connection-url.js';
 export { defaultMigrationsDir } from './repository-paths.js';
-export { DatabaseError } from './errors/database-error.js';
+export { DatabaseSetupError } from './errors/database-setup-error.js';
 export { DatabaseUnreachableError } from './errors/database-unreachable-error.js';
 export { EmbeddedPostgresError } from './errors/embedded-postgres-error.js';
 export { MigrationChecksumMismatchError } from './errors/migration-checksum-mismatch-error.js';

@@ -1,6 +1,9 @@
 /**
  * The one error family of the goals packages (the Go original's ChallengeError).
  * Callers switch on `code`, which is stable; messages are for humans.
+ * TRANSACTION_CLOSED and DATABASE_ERROR belong to the persistence side: their
+ * classes (TransactionClosedError, DatabaseError with the SQLSTATE) are
+ * defined by `@goals/prisma-repo`, the adapter of the GoalRepository port.
  */
 export const GOAL_ERROR_CODES = [
   'VALIDATION_FAILED',
@@ -67,13 +70,6 @@ export class PrerequisitesNotMetError extends GoalError {
   }
 }
 
-/** A write or commit on a TxRepository that was already committed or rolled back. */
-export class TransactionClosedError extends GoalError {
-  constructor(operation: string, state: string) {
-    super('TRANSACTION_CLOSED', operation, `the transaction is ${state}; start a new one with beginTx()`);
-  }
-}
-
 /**
  * A source position moved from a value other than the one the caller last
  * committed: either its own earlier commit did land (its reply was lost), or
@@ -95,29 +91,10 @@ export class SourcePositionConflictError extends GoalError {
   }
 }
 
-export class DatabaseError extends GoalError {
-  /** PostgreSQL SQLSTATE when the server sent one (e.g. `23514` check violation). */
-  readonly sqlState: string | undefined;
-  constructor(operation: string, cause: unknown) {
-    const sqlState = sqlStateOf(cause);
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    super('DATABASE_ERROR', operation, sqlState ? `${detail} (SQLSTATE ${sqlState})` : detail, { cause });
-    this.sqlState = sqlState;
-  }
-}
-
 export class CatalogueError extends GoalError {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
     super('CATALOGUE_INVALID', 'loadCatalogue', `${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
     this.problems = problems;
   }
-}
-
-function sqlStateOf(cause: unknown): string | undefined {
-  if (typeof cause === 'object' && cause !== null && 'code' in cause) {
-    const code = (cause as { code: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
 }

@@ -34,3 +34,14 @@ export {
   type EventPlan,
 } from './effects.js';
 export { decideClaim, claimIdempotencyKey, type ClaimDecision, type ClaimInput } from './claim.js';
+export type {
+  GoalRepository,
+  TxRepository,
+  ProgressUpsert,
+  ProgressIncrement,
+  AbsoluteProgressUpdate,
+  DailyCompletion,
+  SourcePosition,
+  SourcePositionMove,
+  DeadLetter,
+} from './goal-repository.port.js';

@@ -11,4 +11,6 @@ export type {
   SourcePosition,
   SourcePositionMove,
   DeadLetter,
-} from './goal-repository.port.js';
+} from '@goals/domain';
+export { DatabaseError } from './errors/database-error.js';
+export { TransactionClosedError } from './errors/transaction-closed-error.js';

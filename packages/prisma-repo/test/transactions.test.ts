@@ -1,4 +1,5 @@
-import { DatabaseError, TransactionClosedError, ValidationError } from '@goals/domain';
+import { ValidationError } from '@goals/domain';
+import { DatabaseError, TransactionClosedError } from '../src/index.js';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createGoalRepository, createPool } from '../src/index.js';

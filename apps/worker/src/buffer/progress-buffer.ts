@@ -1,5 +1,5 @@
 import { MAX_PROGRESS, meetsRequirement, type EventImpact, type IndexedGoal } from '@goals/domain';
-import type { AbsoluteProgressUpdate, DailyCompletion, DeadLetter, ProgressIncrement } from '@goals/prisma-repo';
+import type { AbsoluteProgressUpdate, DailyCompletion, DeadLetter, ProgressIncrement } from '@goals/domain';
 
 /**
  * The in-memory buffer between the source and the database.

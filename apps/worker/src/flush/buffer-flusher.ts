@@ -1,5 +1,5 @@
 import { SourcePositionConflictError } from '@goals/domain';
-import type { DeadLetter, GoalRepository, SourcePositionMove } from '@goals/prisma-repo';
+import type { DeadLetter, GoalRepository, SourcePositionMove } from '@goals/domain';
 import { ProgressBuffer, type BufferEntry, type FlushBatch } from '../buffer/progress-buffer.js';
 import type { Logger } from '../observability/logger.js';
 import type { WorkerMetrics } from '../observability/metrics.js';

@@ -2,7 +2,7 @@
 // `pnpm db:migrate`: migrates DATABASE_URL, or the embedded PostgreSQL under
 // .goals-data/ when it is unset (starting it for the run and stopping it after).
 import { startDatabase } from '../bootstrap/start-database.js';
-import { DatabaseError } from '../errors/database-error.js';
+import { DatabaseSetupError } from '../errors/database-setup-error.js';
 
 async function main(): Promise<void> {
   const database = await startDatabase({ log: (line) => console.log(line) });
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // One line a person can act on; the code tells scripts what happened.
   const message =
-    error instanceof DatabaseError
+    error instanceof DatabaseSetupError
       ? `${error.code}: ${error.message}`
       : error instanceof Error
         ? error.message

@@ -1,7 +1,7 @@
-import { DatabaseError } from './database-error.js';
+import { DatabaseSetupError } from './database-setup-error.js';
 
 /** Connecting to a configured PostgreSQL failed; the message names the URL (password masked) and why. */
-export class DatabaseUnreachableError extends DatabaseError {
+export class DatabaseUnreachableError extends DatabaseSetupError {
   readonly code = 'DATABASE_UNREACHABLE';
 
   constructor(

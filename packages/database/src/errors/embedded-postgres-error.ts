@@ -1,7 +1,7 @@
-import { DatabaseError } from './database-error.js';
+import { DatabaseSetupError } from './database-setup-error.js';
 
 /** initdb or the postgres server of the embedded cluster failed. */
-export class EmbeddedPostgresError extends DatabaseError {
+export class EmbeddedPostgresError extends DatabaseSetupError {
   readonly code = 'EMBEDDED_POSTGRES_FAILED';
 
   constructor(

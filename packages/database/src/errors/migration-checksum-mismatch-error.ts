@@ -1,7 +1,7 @@
-import { DatabaseError } from './database-error.js';
+import { DatabaseSetupError } from './database-setup-error.js';
 
 /** An already-applied migration.sql was edited afterwards; applying anything on top would hide the drift. */
-export class MigrationChecksumMismatchError extends DatabaseError {
+export class MigrationChecksumMismatchError extends DatabaseSetupError {
   readonly code = 'MIGRATION_CHECKSUM_MISMATCH';
 
   constructor(

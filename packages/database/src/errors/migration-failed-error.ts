@@ -1,7 +1,7 @@
-import { DatabaseError } from './database-error.js';
+import { DatabaseSetupError } from './database-setup-error.js';
 
 /** A migration's SQL failed; its transaction rolled back and _prisma_migrations keeps a failed row. */
-export class MigrationFailedError extends DatabaseError {
+export class MigrationFailedError extends DatabaseSetupError {
   readonly code = 'MIGRATION_FAILED';
 
   constructor(

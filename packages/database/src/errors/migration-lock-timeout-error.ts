@@ -1,7 +1,7 @@
-import { DatabaseError } from './database-error.js';
+import { DatabaseSetupError } from './database-setup-error.js';
 
 /** Another process held Prisma's migration advisory lock for longer than we were willing to wait. */
-export class MigrationLockTimeoutError extends DatabaseError {
+export class MigrationLockTimeoutError extends DatabaseSetupError {
   readonly code = 'MIGRATION_LOCK_TIMEOUT';
 
   constructor(readonly waitedMs: number, options?: { cause?: unknown }) {

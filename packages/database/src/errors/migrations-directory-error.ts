@@ -1,7 +1,7 @@
-import { DatabaseError } from './database-error.js';
+import { DatabaseSetupError } from './database-setup-error.js';
 
 /** The migrations directory is missing, unreadable or has a folder without migration.sql. */
-export class MigrationsDirectoryError extends DatabaseError {
+export class MigrationsDirectoryError extends DatabaseSetupError {
   readonly code = 'MIGRATIONS_DIRECTORY_INVALID';
 
   constructor(

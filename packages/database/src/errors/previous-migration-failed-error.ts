@@ -1,10 +1,10 @@
-import { DatabaseError } from './database-error.js';
+import { DatabaseSetupError } from './database-setup-error.js';
 
 /**
  * Like Prisma's P3009: a migration failed earlier and nobody resolved it, so
  * the database is in an unknown state and no further migration may run.
  */
-export class PreviousMigrationFailedError extends DatabaseError {
+export class PreviousMigrationFailedError extends DatabaseSetupError {
   readonly code = 'MIGRATION_PREVIOUSLY_FAILED';
 
   constructor(

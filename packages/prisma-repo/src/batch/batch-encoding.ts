@@ -1,7 +1,7 @@
 import { statusForProgress, type GoalStatus } from '@goals/domain';
 import { CopyRowText, NULL } from '../copy/copy-row-text.js';
 import { copyLineChunks } from '../copy/copy-text-chunks.js';
-import type { AbsoluteProgressUpdate, DailyCompletion, ProgressIncrement, ProgressUpsert } from '../goal-repository.port.js';
+import type { AbsoluteProgressUpdate, DailyCompletion, ProgressIncrement, ProgressUpsert } from '@goals/domain';
 import type { IncrementTargets } from '../sql/batch-increment-progress.js';
 
 /**

@@ -28,7 +28,7 @@ import type {
   ProgressUpsert,
   SourcePosition,
   SourcePositionMove,
-} from '../goal-repository.port.js';
+} from '@goals/domain';
 import { applyAbsoluteProgress, applyAbsoluteProgressFromStaging } from '../sql/apply-absolute-progress.js';
 import { batchIncrementProgress, batchIncrementProgressFromStaging } from '../sql/batch-increment-progress.js';
 import { batchUpsertProgress, batchUpsertProgressFromStaging } from '../sql/batch-upsert-progress.js';

@@ -9,7 +9,7 @@ import type {
   SourcePosition,
   SourcePositionMove,
   TxRepository,
-} from '../goal-repository.port.js';
+} from '@goals/domain';
 import type { GoalOperations } from './goal-operations.js';
 
 /**

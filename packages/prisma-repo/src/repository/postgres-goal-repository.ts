@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { createHash } from 'node:crypto';
 import { TransactionRoutingPool } from '../connection/transaction-routing-pool.js';
 import { PrismaClient } from '../generated/prisma/client.js';
-import type { GoalRepository, TxRepository } from '../goal-repository.port.js';
+import type { GoalRepository, TxRepository } from '@goals/domain';
 import { beginTransaction } from '../sql/begin-transaction.js';
 import { GoalOperations, type GoalOperationsOptions } from './goal-operations.js';
 import { GoalRepositoryMethods } from './goal-repository-methods.js';

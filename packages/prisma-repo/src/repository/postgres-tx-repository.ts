@@ -1,8 +1,10 @@
-import { DatabaseError, TransactionClosedError, ValidationError, type UserGoalProgress } from '@goals/domain';
+import { ValidationError, type UserGoalProgress } from '@goals/domain';
+import { DatabaseError } from '../errors/database-error.js';
+import { TransactionClosedError } from '../errors/transaction-closed-error.js';
 import type pg from 'pg';
 import type { TransactionRoutingPool } from '../connection/transaction-routing-pool.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import type { TxRepository } from '../goal-repository.port.js';
+import type { TxRepository } from '@goals/domain';
 import { commitTransaction } from '../sql/commit-transaction.js';
 import { getProgressForUpdate } from '../sql/get-progress-for-update.js';
 import { toUserGoalProgress } from '../sql/progress-row.js';

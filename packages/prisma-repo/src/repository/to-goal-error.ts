@@ -1,4 +1,5 @@
-import { DatabaseError, GoalError } from '@goals/domain';
+import { GoalError } from '@goals/domain';
+import { DatabaseError } from '../errors/database-error.js';
 
 /**
  * Errors of this family pass through; anything else is a database failure of

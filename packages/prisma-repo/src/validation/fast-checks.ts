@@ -1,5 +1,5 @@
 import { MAX_ID_LENGTH, MAX_PROGRESS } from '@goals/domain';
-import type { AbsoluteProgressUpdate, DailyCompletion, ProgressIncrement, ProgressUpsert } from '../goal-repository.port.js';
+import type { AbsoluteProgressUpdate, DailyCompletion, ProgressIncrement, ProgressUpsert } from '@goals/domain';
 
 /**
  * The batch validators' fast path: a tight loop that answers "every element is

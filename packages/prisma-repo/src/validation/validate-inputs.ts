@@ -5,7 +5,7 @@ import type {
   ProgressIncrement,
   ProgressUpsert,
   SourcePosition,
-} from '../goal-repository.port.js';
+} from '@goals/domain';
 import { allAbsoluteUpdatesValid, allDailyCompletionsValid, allIncrementsValid, allUpsertsValid } from './fast-checks.js';
 import { checkBatch, InputChecks } from './input-checks.js';
 

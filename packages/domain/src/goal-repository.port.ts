@@ -1,14 +1,16 @@
-import type { GoalStatus, UserGoalProgress } from '@goals/domain';
+import type { GoalStatus, UserGoalProgress } from './progress.js';
 
 /**
- * The persistence port of goal progress: what the worker, the claim flow and
- * the fixtures code against. `PostgresGoalRepository` is the adapter.
+ * The persistence port of goal progress, declared beside the domain's types:
+ * what the worker and the claim flow code against. `@goals/prisma-repo`
+ * (`PostgresGoalRepository`) implements it.
  *
  * Every write validates its whole input before any SQL (ValidationError,
  * nothing written), never changes a claimed record (except the daily-reward
  * reopening of batchCompleteDaily), and keeps completion sticky with a
- * completedAt. Database failures surface as DatabaseError with the method
- * name as `operation`.
+ * completedAt. Database failures surface as the adapter's DatabaseError
+ * (code `DATABASE_ERROR`, with the SQLSTATE) with the method name as
+ * `operation`; calls on a finished transaction as TRANSACTION_CLOSED.
  */
 export interface GoalRepository {
   getProgress(userId: string, goalId: string): Promise<UserGoalProgress | null>;
