@@ -14,3 +14,4 @@ export type {
 } from '@goals/domain';
 export { DatabaseError } from './errors/database-error.js';
 export { TransactionClosedError } from './errors/transaction-closed-error.js';
+export { COPY_NULL, escapeCopyText } from './copy/copy-text.js';

@@ -1,11 +1,14 @@
-import { COPY_CHUNK_CHARS, copyText, NULL } from './copy-row-text.js';
+import { COPY_NULL, escapeCopyText } from './copy-text.js';
+
+/** Rows are packed into buffers of about this many UTF-16 units (≈ 64 KiB for ASCII ids). */
+export const COPY_CHUNK_CHARS = 64 * 1024;
 
 /**
  * Rows in PostgreSQL COPY text format, packed into ~64 KiB buffers: one stream
  * write per row costs 1.5–2× more, one buffer for the whole batch costs
  * memory proportional to the batch. A generator, so rows are encoded only as
  * fast as the socket takes them. `line(row)` returns one encoded line without
- * its newline (see copy-row-text.ts for the cheap field encoders).
+ * its newline (the batch kinds build it, see batch/batch-kinds.ts).
  */
 export function* copyLineChunks<T>(rows: readonly T[], line: (row: T) => string, chunkChars = COPY_CHUNK_CHARS): Generator<Buffer> {
   let text = '';
@@ -20,7 +23,7 @@ export function* copyLineChunks<T>(rows: readonly T[], line: (row: T) => string,
 }
 
 /** Generic form: a row as a list of fields (tests, rare callers). */
-export function* copyTextChunks<T>(rows: Iterable<T>, fields: (row: T) => readonly CopyField[], chunkSize = 64 * 1024): Generator<Buffer> {
+export function* copyTextChunks<T>(rows: Iterable<T>, fields: (row: T) => readonly CopyField[], chunkSize = COPY_CHUNK_CHARS): Generator<Buffer> {
   let text = '';
   for (const row of rows) {
     const values = fields(row);
@@ -37,7 +40,7 @@ export function* copyTextChunks<T>(rows: Iterable<T>, fields: (row: T) => readon
 export type CopyField = string | number | null;
 
 export function encodeField(value: CopyField): string {
-  if (value === null) return NULL;
+  if (value === null) return COPY_NULL;
   if (typeof value === 'number') return String(value);
-  return copyText(value);
+  return escapeCopyText(value);
 }

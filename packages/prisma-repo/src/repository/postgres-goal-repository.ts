@@ -1,15 +1,14 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { GoalRepository, TxRepository } from '@goals/domain';
 import type pg from 'pg';
 import { createHash } from 'node:crypto';
+import { inShortTransaction, openTransaction } from '../connection/open-transaction.js';
+import type { QueryPlace } from '../connection/query-place.js';
 import { TransactionRoutingPool } from '../connection/transaction-routing-pool.js';
+import { toDatabaseError } from '../errors/to-database-error.js';
 import { PrismaClient } from '../generated/prisma/client.js';
-import type { GoalRepository, TxRepository } from '@goals/domain';
-import { beginTransaction } from '../sql/begin-transaction.js';
-import { GoalOperations, type GoalOperationsOptions } from './goal-operations.js';
-import { GoalRepositoryMethods } from './goal-repository-methods.js';
-import { PoolScope } from './pool-scope.js';
+import { DEFAULT_COPY_THRESHOLD, GoalRepositoryMethods } from './goal-repository-methods.js';
 import { PostgresTxRepository } from './postgres-tx-repository.js';
-import { toGoalError } from './to-goal-error.js';
 
 export type CreateGoalRepositoryOptions = ({ pool: pg.Pool } | { connectionString: string; poolOptions?: pg.PoolConfig }) & {
   /**
@@ -20,53 +19,52 @@ export type CreateGoalRepositoryOptions = ({ pool: pg.Pool } | { connectionStrin
   batchCopyThreshold?: number;
 };
 
-/** GoalRepository on PostgreSQL: Prisma for single-row statements and reads, pg for batches, COPY and FOR UPDATE. */
+/** Tuning shared by the repository and its transactions. */
+export interface GoalRepositoryTuning {
+  copyThreshold?: number;
+}
+
+/** GoalRepository on PostgreSQL: Prisma's typed client for single-row reads, pg for the rest. Its place is the pool. */
 export class PostgresGoalRepository extends GoalRepositoryMethods implements GoalRepository {
+  protected readonly copyThreshold: number;
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
   readonly #routingPool: TransactionRoutingPool;
   readonly #prisma: PrismaClient;
-  readonly #operations: GoalOperations;
-  readonly #options: GoalOperationsOptions;
+  readonly #place: QueryPlace;
   #closed = false;
 
-  constructor(pool: pg.Pool, ownsPool: boolean, options: GoalOperationsOptions = {}) {
+  constructor(pool: pg.Pool, ownsPool: boolean, tuning: GoalRepositoryTuning = {}) {
     super();
+    this.copyThreshold = tuning.copyThreshold ?? DEFAULT_COPY_THRESHOLD;
     this.#pool = pool;
     this.#ownsPool = ownsPool;
     this.#routingPool = new TransactionRoutingPool(pool);
-    this.#prisma = new PrismaClient({
+    const prisma = new PrismaClient({
       adapter: new PrismaPg(this.#routingPool, { statementNameGenerator: preparedStatementName }),
     });
-    this.#options = options;
-    this.#operations = new GoalOperations(new PoolScope(pool, this.#prisma), options);
+    this.#prisma = prisma;
+    this.#place = {
+      pg: pool,
+      prisma: (query) => query(prisma),
+      atomic: (work) => inShortTransaction(pool, work),
+    };
   }
 
-  protected use<T>(_operation: string, work: (operations: GoalOperations) => Promise<T>): Promise<T> {
-    return work(this.#operations);
+  protected async run<T>(operation: string, work: (place: QueryPlace) => Promise<T>): Promise<T> {
+    try {
+      return await work(this.#place);
+    } catch (error) {
+      throw toDatabaseError(operation, error);
+    }
   }
 
   async beginTx(): Promise<TxRepository> {
-    let client: pg.PoolClient;
     try {
-      client = await this.#pool.connect();
+      return new PostgresTxRepository(await openTransaction(this.#pool), this.#routingPool, this.#prisma, this.copyThreshold);
     } catch (error) {
-      throw toGoalError('beginTx', error);
+      throw toDatabaseError('beginTx', error);
     }
-    // Until the TxRepository listens itself: a connection lost during BEGIN
-    // must reject BEGIN, not crash the process with an unheard 'error' event.
-    const ignoreConnectionError = (): void => {};
-    client.on('error', ignoreConnectionError);
-    try {
-      await beginTransaction(client);
-    } catch (error) {
-      client.release(error instanceof Error ? error : true);
-      client.removeListener('error', ignoreConnectionError);
-      throw toGoalError('beginTx', error);
-    }
-    const tx = new PostgresTxRepository(client, this.#routingPool, this.#prisma, this.#options);
-    client.removeListener('error', ignoreConnectionError);
-    return tx;
   }
 
   async withTransaction<T>(work: (tx: TxRepository) => Promise<T>): Promise<T> {

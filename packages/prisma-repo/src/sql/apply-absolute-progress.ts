@@ -1,6 +1,7 @@
-import type pg from 'pg';
+import type { AbsoluteProgressUpdate } from '@goals/domain';
 import { timestamptzFromEpochMs } from './epoch-ms.js';
-import { batchSource } from './staging-tables.js';
+import { ABSOLUTE_BATCH, type BatchSource } from '../batch/batch-kinds.js';
+import type { PgQueryable } from '../connection/query-place.js';
 
 /**
  * Domain applyGoalEffect('set') for one round (unique keys, sorted by key —
@@ -10,14 +11,14 @@ import { batchSource } from './staging-tables.js';
  * server only adds stickiness: a completed row stays completed with its first
  * completedAt, claimed rows are left alone.
  */
-function applyAbsoluteSql(from: 'staging' | 'arrays'): string {
+function applyAbsoluteSql(from: BatchSource): string {
   const at = timestamptzFromEpochMs('s.at_ms');
   return `
     INSERT INTO user_goal_progress AS t
            (user_id, goal_id, challenge_id, namespace, progress, status, completed_at, created_at, updated_at)
     SELECT s.user_id, s.goal_id, s.challenge_id, s.namespace, s.value, s.status,
            ${timestamptzFromEpochMs('s.completed_ms')}, ${at}, ${at}
-      FROM ${batchSource('absolute', from)}
+      FROM ${ABSOLUTE_BATCH.source(from)}
     ON CONFLICT (user_id, goal_id) DO UPDATE
        SET progress = EXCLUDED.progress,
            status = CASE WHEN t.status = 'completed' THEN 'completed' ELSE EXCLUDED.status END,
@@ -30,11 +31,8 @@ function applyAbsoluteSql(from: 'staging' | 'arrays'): string {
 const FROM_ARRAYS = applyAbsoluteSql('arrays');
 const FROM_STAGING = applyAbsoluteSql('staging');
 
-/** Column arrays in the staging table's column order (user, goal, challenge, namespace, value, status, completed_ms, at_ms). */
-export async function applyAbsoluteProgress(db: pg.ClientBase | pg.Pool, columns: unknown[]): Promise<void> {
-  await db.query({ name: 'goals.apply-absolute-progress', text: FROM_ARRAYS, values: columns });
-}
-
-export async function applyAbsoluteProgressFromStaging(client: pg.ClientBase): Promise<void> {
-  await client.query({ name: 'goals.apply-absolute-progress-staged', text: FROM_STAGING });
+/** One round (unique keys, in lock order), from the column arrays or from the staging table a COPY filled. */
+export async function applyAbsoluteProgress(db: PgQueryable, round: readonly AbsoluteProgressUpdate[], from: BatchSource): Promise<void> {
+  if (from === 'staging') await db.query({ name: 'goals.apply-absolute-progress-staged', text: FROM_STAGING });
+  else await db.query({ name: 'goals.apply-absolute-progress', text: FROM_ARRAYS, values: ABSOLUTE_BATCH.arrays(round) });
 }

@@ -1,6 +1,7 @@
-import type pg from 'pg';
+import type { ProgressIncrement } from '@goals/domain';
+import { INCREMENT_BATCH, type BatchSource } from '../batch/batch-kinds.js';
+import type { PgQueryable } from '../connection/query-place.js';
 import { timestamptzFromEpochMs } from './epoch-ms.js';
-import { batchSource, STAGING_TABLES } from './staging-tables.js';
 
 /**
  * increment-progress for one round (unique keys, sorted by key — the lock
@@ -16,8 +17,8 @@ import { batchSource, STAGING_TABLES } from './staging-tables.js';
  * catalogue — a few hundred keys), `byKey` {userId: {goalId: [target, daily]}}
  * for the rest (usually empty).
  */
-function batchIncrementSql(from: 'staging' | 'arrays'): string {
-  const jsonParameter = from === 'arrays' ? STAGING_TABLES.increment.columns.split(', ').length + 1 : 1;
+function batchIncrementSql(from: BatchSource): string {
+  const jsonParameter = from === 'arrays' ? INCREMENT_BATCH.columnCount + 1 : 1;
   const lookup = `COALESCE($${jsonParameter}::jsonb -> EXCLUDED.goal_id, $${jsonParameter + 1}::jsonb -> EXCLUDED.user_id -> EXCLUDED.goal_id)`;
   const target = `(${lookup} ->> 0)::int`;
   const daily = `(${lookup} ->> 1)::boolean`;
@@ -28,7 +29,7 @@ function batchIncrementSql(from: 'staging' | 'arrays'): string {
            (user_id, goal_id, challenge_id, namespace, progress, status, completed_at, created_at, updated_at)
     SELECT s.user_id, s.goal_id, s.challenge_id, s.namespace, s.delta, s.status,
            CASE WHEN s.status = 'completed' THEN ${at} END, ${at}, ${at}
-      FROM ${batchSource('increment', from)}
+      FROM ${INCREMENT_BATCH.source(from)}
     ON CONFLICT (user_id, goal_id) DO UPDATE
        SET progress = ${sum},
            status = CASE WHEN t.status = 'completed' OR ${sum} >= ${target} THEN 'completed'
@@ -45,18 +46,48 @@ function batchIncrementSql(from: 'staging' | 'arrays'): string {
 const FROM_ARRAYS = batchIncrementSql('arrays');
 const FROM_STAGING = batchIncrementSql('staging');
 
-export interface IncrementTargets {
+/** One round (unique keys, in lock order), from the column arrays or from the staging table a COPY filled. */
+export async function batchIncrementProgress(db: PgQueryable, round: readonly ProgressIncrement[], from: BatchSource): Promise<void> {
+  const targets = incrementTargets(round);
+  if (from === 'staging') {
+    await db.query({ name: 'goals.batch-increment-progress-staged', text: FROM_STAGING, values: [targets.byGoal, targets.byKey] });
+  } else {
+    await db.query({ name: 'goals.batch-increment-progress', text: FROM_ARRAYS, values: [...INCREMENT_BATCH.arrays(round), targets.byGoal, targets.byKey] });
+  }
+}
+
+interface IncrementTargets {
   /** JSON {goalId: [targetValue, isDailyIncrement]} */
   byGoal: string;
   /** JSON {userId: {goalId: [targetValue, isDailyIncrement]}} */
   byKey: string;
 }
 
-/** Column arrays in the staging table's column order (user, goal, challenge, namespace, delta, status, at_ms). */
-export async function batchIncrementProgress(db: pg.ClientBase | pg.Pool, columns: unknown[], targets: IncrementTargets): Promise<void> {
-  await db.query({ name: 'goals.batch-increment-progress', text: FROM_ARRAYS, values: [...columns, targets.byGoal, targets.byKey] });
-}
-
-export async function batchIncrementProgressFromStaging(client: pg.ClientBase, targets: IncrementTargets): Promise<void> {
-  await client.query({ name: 'goals.batch-increment-progress-staged', text: FROM_STAGING, values: [targets.byGoal, targets.byKey] });
+/**
+ * Target and daily flag of every row, for the update branch: per goal when
+ * all of the goal's rows agree, per key otherwise.
+ */
+function incrementTargets(round: readonly ProgressIncrement[]): IncrementTargets {
+  const byGoal = new Map<string, [number, boolean] | null>();
+  let disagreements = false;
+  for (let i = 0; i < round.length; i++) {
+    const inc = round[i] as ProgressIncrement;
+    const known = byGoal.get(inc.goalId);
+    if (known === undefined) byGoal.set(inc.goalId, [inc.targetValue, inc.isDailyIncrement]);
+    else if (known !== null && (known[0] !== inc.targetValue || known[1] !== inc.isDailyIncrement)) {
+      byGoal.set(inc.goalId, null);
+      disagreements = true;
+    }
+  }
+  const goalJson: Record<string, [number, boolean]> = Object.create(null) as Record<string, [number, boolean]>;
+  for (const [goalId, target] of byGoal) if (target !== null) goalJson[goalId] = target;
+  const keyJson: Record<string, Record<string, [number, boolean]>> = Object.create(null) as Record<string, Record<string, [number, boolean]>>;
+  if (disagreements) {
+    for (const inc of round) {
+      if (byGoal.get(inc.goalId) !== null) continue;
+      const goalsOfUser = (keyJson[inc.userId] ??= Object.create(null) as Record<string, [number, boolean]>);
+      goalsOfUser[inc.goalId] = [inc.targetValue, inc.isDailyIncrement];
+    }
+  }
+  return { byGoal: JSON.stringify(goalJson), byKey: JSON.stringify(keyJson) };
 }

@@ -1,6 +1,7 @@
-import type pg from 'pg';
+import type { DailyCompletion } from '@goals/domain';
 import { timestamptzFromEpochMs } from './epoch-ms.js';
-import { batchSource } from './staging-tables.js';
+import { DAILY_BATCH, type BatchSource } from '../batch/batch-kinds.js';
+import type { PgQueryable } from '../connection/query-place.js';
 
 /**
  * Domain applyGoalEffect('complete_daily') for one round (unique keys, sorted
@@ -9,13 +10,13 @@ import { batchSource } from './staging-tables.js';
  * an earlier day is reopened — the one write that touches a claimed row,
  * because a daily reward is repeatable.
  */
-function completeDailySql(from: 'staging' | 'arrays'): string {
+function completeDailySql(from: BatchSource): string {
   const at = timestamptzFromEpochMs('s.at_ms');
   return `
     INSERT INTO user_goal_progress AS t
            (user_id, goal_id, challenge_id, namespace, progress, status, completed_at, created_at, updated_at)
     SELECT s.user_id, s.goal_id, s.challenge_id, s.namespace, 1, 'completed', ${at}, ${at}, ${at}
-      FROM ${batchSource('daily', from)}
+      FROM ${DAILY_BATCH.source(from)}
     ON CONFLICT (user_id, goal_id) DO UPDATE
        SET progress = GREATEST(t.progress, 1),
            status = 'completed',
@@ -33,11 +34,8 @@ function completeDailySql(from: 'staging' | 'arrays'): string {
 const FROM_ARRAYS = completeDailySql('arrays');
 const FROM_STAGING = completeDailySql('staging');
 
-/** Column arrays in the staging table's column order (user, goal, challenge, namespace, at_ms). */
-export async function completeDailyGoals(db: pg.ClientBase | pg.Pool, columns: unknown[]): Promise<void> {
-  await db.query({ name: 'goals.complete-daily-goals', text: FROM_ARRAYS, values: columns });
-}
-
-export async function completeDailyGoalsFromStaging(client: pg.ClientBase): Promise<void> {
-  await client.query({ name: 'goals.complete-daily-goals-staged', text: FROM_STAGING });
+/** One round (unique keys, in lock order), from the column arrays or from the staging table a COPY filled. */
+export async function completeDailyGoals(db: PgQueryable, round: readonly DailyCompletion[], from: BatchSource): Promise<void> {
+  if (from === 'staging') await db.query({ name: 'goals.complete-daily-goals-staged', text: FROM_STAGING });
+  else await db.query({ name: 'goals.complete-daily-goals', text: FROM_ARRAYS, values: DAILY_BATCH.arrays(round) });
 }

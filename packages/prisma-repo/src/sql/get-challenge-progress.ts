@@ -1,10 +1,12 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { QueryPlace } from '../connection/query-place.js';
 import { PRISMA_PROGRESS_COLUMNS, type ProgressRow } from './progress-row.js';
 
-export function getChallengeProgress(prisma: PrismaClient, userId: string, challengeId: string): Promise<ProgressRow[]> {
-  return prisma.$queryRaw<ProgressRow[]>`
-    SELECT ${PRISMA_PROGRESS_COLUMNS}
-      FROM user_goal_progress
-     WHERE user_id = ${userId} AND challenge_id = ${challengeId}
-     ORDER BY created_at, goal_id`;
+export function getChallengeProgress(place: QueryPlace, userId: string, challengeId: string): Promise<ProgressRow[]> {
+  return place.prisma(
+    (prisma) => prisma.$queryRaw<ProgressRow[]>`
+      SELECT ${PRISMA_PROGRESS_COLUMNS}
+        FROM user_goal_progress
+       WHERE user_id = ${userId} AND challenge_id = ${challengeId}
+       ORDER BY created_at, goal_id`,
+  );
 }

@@ -1,9 +1,11 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { QueryPlace } from '../connection/query-place.js';
 import { PRISMA_PROGRESS_COLUMNS, type ProgressRow } from './progress-row.js';
 
-export function getProgress(prisma: PrismaClient, userId: string, goalId: string): Promise<ProgressRow[]> {
-  return prisma.$queryRaw<ProgressRow[]>`
-    SELECT ${PRISMA_PROGRESS_COLUMNS}
-      FROM user_goal_progress
-     WHERE user_id = ${userId} AND goal_id = ${goalId}`;
+export function getProgress(place: QueryPlace, userId: string, goalId: string): Promise<ProgressRow[]> {
+  return place.prisma(
+    (prisma) => prisma.$queryRaw<ProgressRow[]>`
+      SELECT ${PRISMA_PROGRESS_COLUMNS}
+        FROM user_goal_progress
+       WHERE user_id = ${userId} AND goal_id = ${goalId}`,
+  );
 }

@@ -1,12 +1,12 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { SourcePosition } from '@goals/domain';
+import type { QueryPlace } from '../connection/query-place.js';
 
-export function loadSourcePositions(
-  prisma: PrismaClient,
-  source: string,
-): Promise<{ source: string; partition: string; position: bigint }[]> {
-  return prisma.sourcePosition.findMany({
-    where: { source },
-    select: { source: true, partition: true, position: true },
-    orderBy: { partition: 'asc' },
-  });
+export function loadSourcePositions(place: QueryPlace, source: string): Promise<SourcePosition[]> {
+  return place.prisma((prisma) =>
+    prisma.sourcePosition.findMany({
+      where: { source },
+      select: { source: true, partition: true, position: true },
+      orderBy: { partition: 'asc' },
+    }),
+  );
 }

@@ -1,8 +1,8 @@
-import type pg from 'pg';
+import type { QueryPlace } from '../connection/query-place.js';
 
 /** Compare-and-set: moves the position only from the value the caller last committed. */
-export async function moveSourcePosition(db: pg.ClientBase | pg.Pool, source: string, partition: string, from: string, to: string): Promise<boolean> {
-  const result = await db.query({
+export async function moveSourcePosition(place: QueryPlace, source: string, partition: string, from: string, to: string): Promise<boolean> {
+  const result = await place.pg.query({
     name: 'goals.move-source-position',
     text: `
       UPDATE source_positions

@@ -12,6 +12,11 @@ export const PRISMA_PROGRESS_COLUMNS = Prisma.raw(`
   completed_at AT TIME ZONE 'UTC' AS "completedAt", claimed_at AT TIME ZONE 'UTC' AS "claimedAt",
   created_at AT TIME ZONE 'UTC' AS "createdAt", updated_at AT TIME ZONE 'UTC' AS "updatedAt"`);
 
+/** The same columns for raw pg, which parses timestamptz offsets itself. */
+export const PG_PROGRESS_COLUMNS = `
+  user_id AS "userId", goal_id AS "goalId", challenge_id AS "challengeId", namespace, progress, status,
+  completed_at AS "completedAt", claimed_at AS "claimedAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
 /**
  * A user_goal_progress row as every SELECT here returns it: the columns are
  * aliased to the domain's camelCase names, so Prisma's $queryRaw and raw pg

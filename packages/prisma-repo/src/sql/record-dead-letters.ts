@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { QueryPlace } from '../connection/query-place.js';
 
 export interface DeadLetterColumns {
   sources: string[];
@@ -13,8 +13,8 @@ export interface DeadLetterColumns {
 }
 
 /** DO NOTHING on the (source, partition, position, goal_id) key: a replayed event cannot be dead-lettered twice. */
-export async function recordDeadLetters(db: pg.ClientBase | pg.Pool, c: DeadLetterColumns): Promise<void> {
-  await db.query({
+export async function recordDeadLetters(place: QueryPlace, c: DeadLetterColumns): Promise<void> {
+  await place.pg.query({
     name: 'goals.record-dead-letters',
     text: `
       INSERT INTO dead_letters (source, partition, position, goal_id, event_id, payload, reason, error_code)

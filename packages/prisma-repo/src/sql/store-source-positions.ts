@@ -1,11 +1,11 @@
-import type pg from 'pg';
+import type { QueryPlace } from '../connection/query-place.js';
 
 /** Unique (source, partition) pairs sorted by key; positions as decimal strings (bigint). */
 export async function storeSourcePositions(
-  db: pg.ClientBase | pg.Pool,
+  place: QueryPlace,
   c: { sources: string[]; partitions: string[]; positions: string[] },
 ): Promise<void> {
-  await db.query({
+  await place.pg.query({
     name: 'goals.store-source-positions',
     text: `
       INSERT INTO source_positions AS p (source, partition, position, updated_at)

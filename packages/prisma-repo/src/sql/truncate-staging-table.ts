@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { STAGING_TABLES, type StagingTable } from './staging-tables.js';
+import type { BatchKind } from '../batch/batch-kinds.js';
 
 /** A second COPY into one table in the same transaction must not see the first one's rows. */
-export async function truncateStagingTable(client: pg.ClientBase, table: StagingTable): Promise<void> {
-  await client.query(`TRUNCATE pg_temp.${STAGING_TABLES[table].name}`);
+export async function truncateStagingTable(client: pg.ClientBase, kind: BatchKind<never>): Promise<void> {
+  await client.query(`TRUNCATE pg_temp.${kind.stagingTable}`);
 }

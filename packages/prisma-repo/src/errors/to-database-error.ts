@@ -1,5 +1,5 @@
 import { GoalError } from '@goals/domain';
-import { DatabaseError } from '../errors/database-error.js';
+import { DatabaseError } from './database-error.js';
 
 /**
  * Errors of this family pass through; anything else is a database failure of
@@ -7,7 +7,7 @@ import { DatabaseError } from '../errors/database-error.js';
  * not a SQLSTATE), so the SQLSTATE is dug out of it for DatabaseError.sqlState,
  * keeping Prisma's error as the cause.
  */
-export function toGoalError(operation: string, error: unknown): GoalError {
+export function toDatabaseError(operation: string, error: unknown): GoalError {
   if (error instanceof GoalError) return error;
   const sqlState = prismaSqlState(error);
   if (sqlState === undefined) return new DatabaseError(operation, error);
