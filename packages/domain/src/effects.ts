@@ -1,6 +1,7 @@
 import type { CatalogueIndex, IndexedGoal } from './catalogue.js';
 import type { GameEvent } from './events.js';
 import { MAX_PROGRESS, statusForProgress, utcDay, type UserGoalProgress } from './progress.js';
+import { ProgressOverflowError } from './errors.js';
 
 /**
  * What an event does to goals (SPEC §4.2), as data. `planEventEffects` decides;
@@ -114,7 +115,8 @@ export function effectFor(impact: EventImpact, goal: IndexedGoal): GoalEffect {
  * - a claimed record never changes, except a daily goal claimed on an earlier
  *   UTC day, which a later day's completion reopens;
  * - completion is sticky and always carries completedAt (set the first time);
- * - progress saturates at the INT maximum instead of overflowing;
+ * - an increment that would take progress past the INT maximum is refused
+ *   (ProgressOverflowError), not clamped;
  * - a daily increment adds only when the record was last written on an earlier
  *   UTC day than `at` (a missing record starts at delta).
  * Returns the same object when nothing changes.
@@ -141,7 +143,10 @@ export function applyGoalEffect(current: UserGoalProgress | null, effect: GoalEf
   } else {
     const writtenEarlierDay = current === null || current.updatedAt === null || utcDay(current.updatedAt) < utcDay(effect.at);
     if (effect.daily && !writtenEarlierDay) return base;
-    progress = Math.min(base.progress + effect.delta, MAX_PROGRESS);
+    progress = base.progress + effect.delta;
+    if (progress > MAX_PROGRESS) {
+      throw new ProgressOverflowError('applyGoalEffect', { userId: base.userId, goalId: base.goalId, progress: base.progress, delta: effect.delta });
+    }
   }
   const wasCompleted = base.status === 'completed';
   const status = wasCompleted ? 'completed' : statusForProgress(progress, effect.targetValue);

@@ -14,6 +14,7 @@ export const GOAL_ERROR_CODES = [
   'REWARD_GRANT_FAILED',
   'TRANSACTION_CLOSED',
   'SOURCE_POSITION_CONFLICT',
+  'PROGRESS_OVERFLOW',
   'DATABASE_ERROR',
   'CATALOGUE_INVALID',
 ] as const;
@@ -88,6 +89,31 @@ export class SourcePositionConflictError extends GoalError {
       operation,
       `position of ${JSON.stringify(source)} partition ${JSON.stringify(partition)} is ${actual ?? 'unset'}, expected ${expected ?? 'unset'}: another consumer of this source, or an earlier commit whose reply was lost`,
     );
+  }
+}
+
+/**
+ * An increment would take progress past 2,147,483,647 (a PostgreSQL INT,
+ * SPEC §2.5). Refused, not clamped: a sum that large is a bad event or a
+ * bug, and saturating would hide it. Nothing was written (in a batch: nothing
+ * of the batch). userId / goalId / progress are unknown (undefined) when the
+ * database refused one row of a batch without saying which.
+ */
+export class ProgressOverflowError extends GoalError {
+  readonly userId: string | undefined;
+  readonly goalId: string | undefined;
+  readonly progress: number | undefined;
+  readonly delta: number | undefined;
+  constructor(operation: string, at: { userId?: string; goalId?: string; progress?: number; delta?: number } = {}, options?: { cause?: unknown }) {
+    const which =
+      at.userId !== undefined && at.goalId !== undefined
+        ? `progress of user ${JSON.stringify(at.userId)} on goal ${JSON.stringify(at.goalId)}${at.progress !== undefined ? ` (${at.progress})` : ''}${at.delta !== undefined ? ` + ${at.delta}` : ''}`
+        : 'an increment of this batch';
+    super('PROGRESS_OVERFLOW', operation, `${which} would pass 2147483647 (INT); refused, nothing was written`, options);
+    this.userId = at.userId;
+    this.goalId = at.goalId;
+    this.progress = at.progress;
+    this.delta = at.delta;
   }
 }
 

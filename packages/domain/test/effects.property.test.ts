@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CatalogueIndex,
   MAX_PROGRESS,
+  ProgressOverflowError,
   applyGoalEffect,
   canClaim,
   isCompleted,
@@ -120,6 +121,14 @@ describe('applyGoalEffect folded over any sequence of effects and claims', () =>
             if (before !== null && canClaim(before)) table.set(keyOf(step), { ...before, status: 'claimed', claimedAt: step.at, completedAt: before.completedAt ?? step.at });
             continue;
           }
+          const overflows =
+            step.kind === 'increment' && before !== null && before.status !== 'claimed' && before.progress + step.delta > MAX_PROGRESS &&
+            !(step.daily && before.updatedAt !== null && utcDay(before.updatedAt) >= utcDay(step.at));
+          if (overflows) {
+            // refused, not clamped: the record stays as it was
+            expect(() => applyGoalEffect(before, step)).toThrow(ProgressOverflowError);
+            continue;
+          }
           const after = applyGoalEffect(before, step);
           checkTransition(before, step, after);
           table.set(keyOf(step), after);
@@ -139,32 +148,47 @@ describe('applyGoalEffect folded over any sequence of effects and claims', () =>
     );
   });
 
-  it('daily increments in time order count the first delta of each UTC day, saturating at INT max', () => {
+  it('daily increments in time order count the first delta of each UTC day; one past INT max is refused and changes nothing', () => {
     const dailyIncrement = fc.record({ delta: amount, at: instant });
     fc.assert(
       fc.property(fc.array(dailyIncrement, { minLength: 1, maxLength: 40 }), (raw) => {
         const ordered = [...raw].sort((a, b) => a.at.getTime() - b.at.getTime());
         let current: UserGoalProgress | null = null;
+        let expected = 0;
+        let countedDay: string | undefined;
         for (const { delta, at } of ordered) {
-          current = applyGoalEffect(current, { userId: 'u1', goalId: 'g', challengeId: 'c', namespace: 'ns', targetValue: MAX_PROGRESS, kind: 'increment', delta, daily: true, at });
+          const effect = { userId: 'u1', goalId: 'g', challengeId: 'c', namespace: 'ns', targetValue: MAX_PROGRESS, kind: 'increment', delta, daily: true, at } as const;
+          if (countedDay !== undefined && countedDay === utcDay(at)) {
+            current = applyGoalEffect(current, effect);
+            continue;
+          }
+          if (expected + delta > MAX_PROGRESS) {
+            expect(() => applyGoalEffect(current, effect)).toThrow(ProgressOverflowError);
+            continue;
+          }
+          current = applyGoalEffect(current, effect);
+          expected += delta;
+          countedDay = utcDay(at);
         }
-        const firstOfDay = new Map<string, number>();
-        for (const { delta, at } of ordered) if (!firstOfDay.has(utcDay(at))) firstOfDay.set(utcDay(at), delta);
-        const expected = Math.min([...firstOfDay.values()].reduce((sum, d) => sum + d, 0), MAX_PROGRESS);
-        expect(current?.progress).toBe(expected);
+        expect(current?.progress ?? 0).toBe(expected);
       }),
       { numRuns: NUM_RUNS },
     );
   });
 
-  it('regular increments add up to the saturated sum, whatever the order', () => {
+  it('regular increments add up to their sum, whatever the order; one past INT max is refused and changes nothing', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ delta: amount, at: instant }), { minLength: 1, maxLength: 40 }), (raw) => {
         let current: UserGoalProgress | null = null;
         let expected = 0;
         for (const { delta, at } of raw) {
-          current = applyGoalEffect(current, { userId: 'u1', goalId: 'g', challengeId: 'c', namespace: 'ns', targetValue: 10, kind: 'increment', delta, daily: false, at });
-          expected = Math.min(expected + delta, MAX_PROGRESS);
+          const effect = { userId: 'u1', goalId: 'g', challengeId: 'c', namespace: 'ns', targetValue: 10, kind: 'increment', delta, daily: false, at } as const;
+          if (expected + delta > MAX_PROGRESS) {
+            expect(() => applyGoalEffect(current, effect)).toThrow(ProgressOverflowError);
+            continue;
+          }
+          current = applyGoalEffect(current, effect);
+          expected += delta;
         }
         expect(current?.progress).toBe(expected);
         expect(isCompleted(current ?? { status: 'not_started' })).toBe(expected >= 10);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MAX_PROGRESS,
+  ProgressOverflowError,
   applyGoalEffect,
   planEventEffects,
   type GameEvent,
@@ -171,16 +172,25 @@ describe('applyGoalEffect: increment', () => {
     expect(applyGoalEffect(null, incrementEffect(0, '2024-05-01T10:00:00Z'))).toMatchObject({ progress: 0, status: 'not_started' });
   });
 
-  it('saturates at INT max instead of overflowing', () => {
+  it('refuses an increment past INT max instead of clamping it (ProgressOverflowError)', () => {
     const near = record({ status: 'completed', progress: MAX_PROGRESS - 1, completedAt: at });
-    expect(applyGoalEffect(near, incrementEffect(5, '2024-05-02T10:00:00Z', false, { targetValue: 10 })).progress).toBe(MAX_PROGRESS);
+    expect(() => applyGoalEffect(near, incrementEffect(5, '2024-05-02T10:00:00Z', false, { targetValue: 10 }))).toThrow(ProgressOverflowError);
     const full = record({ status: 'completed', progress: MAX_PROGRESS, completedAt: at });
-    expect(applyGoalEffect(full, incrementEffect(MAX_PROGRESS, '2024-05-02T10:00:00Z')).progress).toBe(MAX_PROGRESS);
+    expect(() => applyGoalEffect(full, incrementEffect(1, '2024-05-02T10:00:00Z'))).toThrow(
+      expect.objectContaining({ code: 'PROGRESS_OVERFLOW', userId: full.userId, goalId: full.goalId, progress: MAX_PROGRESS, delta: 1 }),
+    );
+    // exactly INT max is still a value
+    expect(applyGoalEffect(near, incrementEffect(1, '2024-05-02T10:00:00Z', false, { targetValue: 10 })).progress).toBe(MAX_PROGRESS);
   });
 
-  it('saturating onto an INT-max target completes the goal', () => {
+  it('a daily increment that does not count on its day cannot overflow', () => {
+    const full = record({ status: 'completed', progress: MAX_PROGRESS, completedAt: at, updatedAt: new Date('2024-05-02T09:00:00Z') });
+    expect(applyGoalEffect(full, incrementEffect(5, '2024-05-02T10:00:00Z', true))).toBe(full);
+  });
+
+  it('reaching an INT-max target exactly completes the goal', () => {
     const near = record({ status: 'in_progress', progress: MAX_PROGRESS - 2 });
-    expect(applyGoalEffect(near, incrementEffect(10, '2024-05-02T10:00:00Z', false, { targetValue: MAX_PROGRESS }))).toMatchObject({
+    expect(applyGoalEffect(near, incrementEffect(2, '2024-05-02T10:00:00Z', false, { targetValue: MAX_PROGRESS }))).toMatchObject({
       progress: MAX_PROGRESS,
       status: 'completed',
     });

@@ -54,9 +54,12 @@ describe.each(paths)('%s', (_name, apply) => {
     expect(await readRow(f.admin, 'u1', 'g1')).toMatchObject({ progress: 4, status: 'completed', completedAt: D2 });
   });
 
-  it('saturates at the INT maximum instead of overflowing', async () => {
+  it('refuses an increment past the INT maximum (PROGRESS_OVERFLOW) and writes nothing; exactly the maximum is fine', async () => {
     await insertRow(f.admin, { userId: 'u1', goalId: 'g1', progress: MAX_PROGRESS - 1, status: 'in_progress' });
-    await apply(f.repo, [inc({ delta: 5, targetValue: MAX_PROGRESS, at: D1 }), inc({ delta: MAX_PROGRESS, targetValue: MAX_PROGRESS, at: D1 })]);
+    const before = await readRow(f.admin, 'u1', 'g1');
+    await expect(apply(f.repo, [inc({ delta: 5, targetValue: MAX_PROGRESS, at: D1 })])).rejects.toMatchObject({ code: 'PROGRESS_OVERFLOW' });
+    expect(await readRow(f.admin, 'u1', 'g1')).toEqual(before);
+    await apply(f.repo, [inc({ delta: 1, targetValue: MAX_PROGRESS, at: D1 })]);
     expect(await readRow(f.admin, 'u1', 'g1')).toMatchObject({ progress: MAX_PROGRESS, status: 'completed' });
   });
 

@@ -13,7 +13,8 @@ import type { AbsoluteProgressUpdate, DailyCompletion, DeadLetter, ProgressIncre
  *   buffer's own running sum reaches the target — the stored progress is ≥ 0,
  *   so the write that completes the goal (and stamps completedAt with its
  *   event time) is among those — and every later delta is summed into one
- *   tail write (saturating like the column). A daily increment counts at most
+ *   tail write (a sum that would pass the INT maximum starts a new write
+ *   instead, which the repository refuses: never clamped). A daily increment counts at most
  *   once per UTC day, and only on a day later than every day already kept for
  *   the key (an earlier or equal day can never add, whatever the stored row
  *   holds).
@@ -138,8 +139,9 @@ export class ProgressBuffer {
           break;
         case 'increment':
           if (!existing.isDailyIncrement) {
-            if (existing.tail !== null) {
-              existing.tail.delta = Math.min(existing.tail.delta + impact.delta, MAX_PROGRESS);
+            // a sum past the INT maximum is not folded (it would be clamped): its own row, which the repository refuses
+            if (existing.tail !== null && existing.tail.delta + impact.delta <= MAX_PROGRESS) {
+              existing.tail.delta += impact.delta;
               existing.tail.at = impact.at;
             } else {
               const step: ProgressIncrement = { ...targetOf(existing), delta: impact.delta, isDailyIncrement: false, at: impact.at };

@@ -3,7 +3,8 @@ import { GoalError } from '@goals/domain';
 /**
  * How the flusher reacts to a failed write:
  * - `data`: the database refused some record (SQLSTATE class 22 data
- *   exception or 23 integrity violation, or the repository's own validation).
+ *   exception or 23 integrity violation, the repository's own validation, or
+ *   an increment past the INT maximum).
  *   Retrying cannot help; the batch is split to isolate the offender.
  * - `transient`: any other database failure (connection lost, server
  *   restarting, serialization failure, a missing table after a bad deploy).
@@ -16,7 +17,7 @@ export type WriteFailureKind = 'data' | 'transient' | 'fatal';
 
 export function classifyWriteFailure(error: unknown): WriteFailureKind {
   if (!(error instanceof GoalError)) return 'fatal';
-  if (error.code === 'VALIDATION_FAILED') return 'data';
+  if (error.code === 'VALIDATION_FAILED' || error.code === 'PROGRESS_OVERFLOW') return 'data';
   if (error.code === 'SOURCE_POSITION_CONFLICT') return 'fatal';
   const sqlState = 'sqlState' in error && typeof error.sqlState === 'string' ? error.sqlState : undefined;
   if (sqlState !== undefined && (sqlState.startsWith('22') || sqlState.startsWith('23'))) return 'data';

@@ -19,15 +19,17 @@ export function lastUpsertWins(earlier: ProgressUpsert, later: ProgressUpsert): 
 
 /**
  * Consecutive increments of one key that provably equal one increment:
- * - regular ones with the same target and time add up (saturating: the
- *   status test is monotonic in progress, so completing after the first or
- *   the second gives the same status and the same completedAt);
+ * - regular ones with the same target and time add up (the status test is
+ *   monotonic in progress, so completing after the first or the second gives
+ *   the same status and the same completedAt) — unless the sum passes the INT
+ *   maximum: then both stay, and the statement refuses the batch;
  * - a daily one after a daily one of the same UTC day never counts.
  */
 export function foldIncrements(earlier: ProgressIncrement, later: ProgressIncrement): ProgressIncrement | undefined {
   const sameTime = earlier.at === undefined ? later.at === undefined : later.at !== undefined && earlier.at.getTime() === later.at.getTime();
-  if (!earlier.isDailyIncrement && !later.isDailyIncrement && earlier.targetValue === later.targetValue && sameTime) {
-    return { ...earlier, delta: Math.min(earlier.delta + later.delta, MAX_PROGRESS) };
+  const sum = earlier.delta + later.delta;
+  if (!earlier.isDailyIncrement && !later.isDailyIncrement && earlier.targetValue === later.targetValue && sameTime && sum <= MAX_PROGRESS) {
+    return { ...earlier, delta: sum };
   }
   const sameDay =
     earlier.at === undefined ? later.at === undefined : later.at !== undefined && utcDay(earlier.at) === utcDay(later.at);

@@ -20,6 +20,7 @@ import { foldIncrements, foldSameDayCompletions, lastUpsertWins } from '../batch
 import { planRounds } from '../batch/plan-rounds.js';
 import { runBatch } from '../batch/run-batch.js';
 import type { QueryPlace } from '../connection/query-place.js';
+import { refuseOverflow } from '../errors/refuse-overflow.js';
 import { applyAbsoluteProgress } from '../sql/apply-absolute-progress.js';
 import { batchIncrementProgress } from '../sql/batch-increment-progress.js';
 import { batchUpsertProgress } from '../sql/batch-upsert-progress.js';
@@ -75,8 +76,8 @@ export abstract class GoalRepositoryMethods implements Omit<GoalRepository, 'beg
   getProgress(userId: string, goalId: string): Promise<UserGoalProgress | null> {
     return this.run('getProgress', async (place) => {
       checkKey('getProgress', { userId, goalId });
-      const [row] = await getProgress(place, userId, goalId);
-      return row === undefined ? null : toUserGoalProgress(row);
+      const row = await getProgress(place, userId, goalId);
+      return row === null ? null : toUserGoalProgress(row);
     });
   }
 
@@ -130,7 +131,7 @@ export abstract class GoalRepositoryMethods implements Omit<GoalRepository, 'beg
     return this.run('incrementProgress', async (place) => {
       const increment = { userId, goalId, challengeId, namespace, delta, targetValue, isDailyIncrement, at };
       validateIncrement('incrementProgress', increment);
-      await incrementProgress(place, increment);
+      await refuseOverflow('incrementProgress', { userId, goalId, delta }, () => incrementProgress(place, increment));
     });
   }
 
@@ -138,7 +139,8 @@ export abstract class GoalRepositoryMethods implements Omit<GoalRepository, 'beg
     return this.run('batchIncrementProgress', async (place) => {
       validateIncrements('batchIncrementProgress', increments);
       if (increments.length === 0) return;
-      await runBatch(place, INCREMENT_BATCH, planRounds(increments, foldIncrements), this.#route(increments), batchIncrementProgress);
+      const rounds = planRounds(increments, foldIncrements);
+      await refuseOverflow('batchIncrementProgress', {}, () => runBatch(place, INCREMENT_BATCH, rounds, this.#route(increments), batchIncrementProgress));
     });
   }
 

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { inShortTransaction, openTransaction } from '../connection/open-transaction.js';
 import type { QueryPlace } from '../connection/query-place.js';
 import { TransactionRoutingPool } from '../connection/transaction-routing-pool.js';
+import { createUtcReadPool } from '../connection/utc-read-pool.js';
 import { toDatabaseError } from '../errors/to-database-error.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { DEFAULT_COPY_THRESHOLD, GoalRepositoryMethods } from './goal-repository-methods.js';
@@ -29,6 +30,8 @@ export class PostgresGoalRepository extends GoalRepositoryMethods implements Goa
   protected readonly copyThreshold: number;
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
+  /** Prisma's connections outside transactions (TimeZone UTC); always the repository's own. */
+  readonly #readPool: pg.Pool;
   readonly #routingPool: TransactionRoutingPool;
   readonly #prisma: PrismaClient;
   readonly #place: QueryPlace;
@@ -39,7 +42,8 @@ export class PostgresGoalRepository extends GoalRepositoryMethods implements Goa
     this.copyThreshold = tuning.copyThreshold ?? DEFAULT_COPY_THRESHOLD;
     this.#pool = pool;
     this.#ownsPool = ownsPool;
-    this.#routingPool = new TransactionRoutingPool(pool);
+    this.#readPool = createUtcReadPool(pool);
+    this.#routingPool = new TransactionRoutingPool(this.#readPool);
     const prisma = new PrismaClient({
       adapter: new PrismaPg(this.#routingPool, { statementNameGenerator: preparedStatementName }),
     });
@@ -81,11 +85,12 @@ export class PostgresGoalRepository extends GoalRepositoryMethods implements Goa
     return result;
   }
 
-  /** Idempotent. Ends the pool only if the repository created it. */
+  /** Idempotent. Ends the repository's read pool, and the pool only if the repository created it. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#prisma.$disconnect();
+    await this.#readPool.end();
     if (this.#ownsPool) await this.#pool.end();
   }
 }

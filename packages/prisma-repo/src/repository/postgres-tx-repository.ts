@@ -1,4 +1,4 @@
-import { ValidationError, type TxRepository, type UserGoalProgress } from '@goals/domain';
+import { ProgressOverflowError, ValidationError, type TxRepository, type UserGoalProgress } from '@goals/domain';
 import type { OpenTransaction } from '../connection/open-transaction.js';
 import type { QueryPlace } from '../connection/query-place.js';
 import type { TransactionRoutingPool } from '../connection/transaction-routing-pool.js';
@@ -58,7 +58,8 @@ export class PostgresTxRepository extends GoalRepositoryMethods implements TxRep
       return await work(this.#place);
     } catch (error) {
       const failure = toDatabaseError(operation, error);
-      if (failure instanceof DatabaseError) this.#failure ??= failure;
+      // both come from a statement PostgreSQL refused, which aborted the transaction
+      if (failure instanceof DatabaseError || failure instanceof ProgressOverflowError) this.#failure ??= failure;
       throw failure;
     }
   }

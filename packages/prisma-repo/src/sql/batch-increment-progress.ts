@@ -22,7 +22,8 @@ function batchIncrementSql(from: BatchSource): string {
   const lookup = `COALESCE($${jsonParameter}::jsonb -> EXCLUDED.goal_id, $${jsonParameter + 1}::jsonb -> EXCLUDED.user_id -> EXCLUDED.goal_id)`;
   const target = `(${lookup} ->> 0)::int`;
   const daily = `(${lookup} ->> 1)::boolean`;
-  const sum = 'LEAST(t.progress::bigint + EXCLUDED.progress, 2147483647)';
+  // int + int: a sum past the INT maximum raises SQLSTATE 22003 and the statement writes nothing (refused, not clamped)
+  const sum = 't.progress + EXCLUDED.progress';
   const at = `COALESCE(${timestamptzFromEpochMs('s.at_ms')}, now())`;
   return `
     INSERT INTO user_goal_progress AS t

@@ -1,12 +1,8 @@
 import type { QueryPlace } from '../connection/query-place.js';
-import { PRISMA_PROGRESS_COLUMNS, type ProgressRow } from './progress-row.js';
+import { PROGRESS_ORDER, PROGRESS_SELECT, type ProgressRow } from './progress-row.js';
 
 export function getChallengeProgress(place: QueryPlace, userId: string, challengeId: string): Promise<ProgressRow[]> {
-  return place.prisma(
-    (prisma) => prisma.$queryRaw<ProgressRow[]>`
-      SELECT ${PRISMA_PROGRESS_COLUMNS}
-        FROM user_goal_progress
-       WHERE user_id = ${userId} AND challenge_id = ${challengeId}
-       ORDER BY created_at, goal_id`,
+  return place.prisma((prisma) =>
+    prisma.userGoalProgress.findMany({ where: { userId, challengeId }, select: PROGRESS_SELECT, orderBy: [...PROGRESS_ORDER] }),
   );
 }

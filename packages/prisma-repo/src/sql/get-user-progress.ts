@@ -1,12 +1,6 @@
 import type { QueryPlace } from '../connection/query-place.js';
-import { PRISMA_PROGRESS_COLUMNS, type ProgressRow } from './progress-row.js';
+import { PROGRESS_ORDER, PROGRESS_SELECT, type ProgressRow } from './progress-row.js';
 
 export function getUserProgress(place: QueryPlace, userId: string): Promise<ProgressRow[]> {
-  return place.prisma(
-    (prisma) => prisma.$queryRaw<ProgressRow[]>`
-      SELECT ${PRISMA_PROGRESS_COLUMNS}
-        FROM user_goal_progress
-       WHERE user_id = ${userId}
-       ORDER BY created_at, goal_id`,
-  );
+  return place.prisma((prisma) => prisma.userGoalProgress.findMany({ where: { userId }, select: PROGRESS_SELECT, orderBy: [...PROGRESS_ORDER] }));
 }

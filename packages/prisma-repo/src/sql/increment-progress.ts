@@ -11,11 +11,11 @@ const INCREMENT_PROGRESS = `
          i.at, i.at
     FROM (SELECT $5::int AS delta, $6::int AS target, COALESCE($8::timestamptz, now()) AS at) AS i
   ON CONFLICT (user_id, goal_id) DO UPDATE
-     SET progress = LEAST(t.progress::bigint + EXCLUDED.progress, 2147483647),
-         status = CASE WHEN t.status = 'completed' OR LEAST(t.progress::bigint + EXCLUDED.progress, 2147483647) >= $6::int THEN 'completed'
-                       WHEN LEAST(t.progress::bigint + EXCLUDED.progress, 2147483647) > 0 THEN 'in_progress'
+     SET progress = t.progress + EXCLUDED.progress,
+         status = CASE WHEN t.status = 'completed' OR t.progress + EXCLUDED.progress >= $6::int THEN 'completed'
+                       WHEN t.progress + EXCLUDED.progress > 0 THEN 'in_progress'
                        ELSE 'not_started' END,
-         completed_at = CASE WHEN t.status = 'completed' OR LEAST(t.progress::bigint + EXCLUDED.progress, 2147483647) >= $6::int
+         completed_at = CASE WHEN t.status = 'completed' OR t.progress + EXCLUDED.progress >= $6::int
                              THEN COALESCE(t.completed_at, EXCLUDED.updated_at) END,
          updated_at = EXCLUDED.updated_at
    WHERE t.status <> 'claimed'
@@ -23,8 +23,9 @@ const INCREMENT_PROGRESS = `
           OR (t.updated_at AT TIME ZONE 'UTC')::date < (EXCLUDED.updated_at AT TIME ZONE 'UTC')::date)`;
 
 /**
- * Domain applyGoalEffect('increment') in one statement: progress saturates at
- * the INT maximum, completion is sticky and keeps its first completedAt, a
+ * Domain applyGoalEffect('increment') in one statement: a sum past the INT
+ * maximum is refused (int + int raises SQLSTATE 22003, the statement writes
+ * nothing; the caller turns it into ProgressOverflowError), completion is sticky and keeps its first completedAt, a
  * daily increment counts only when the row was last written on an earlier UTC
  * day than `at` (default: the database clock; days are cut at UTC midnight
  * whatever the session TimeZone), claimed rows are left alone.

@@ -1,16 +1,28 @@
 import { isGoalStatus, type UserGoalProgress } from '@goals/domain';
-import { Prisma } from '../generated/prisma/client.js';
+import type { Prisma } from '../generated/prisma/client.js';
 
 /**
- * The select list of the Prisma reads, aliased to ProgressRow. Timestamps come
- * out as UTC wall-clock values: @prisma/adapter-pg 7.10 reads a timestamptz by
- * replacing its offset with +00:00, which is wrong in any other session
- * TimeZone. (Raw pg parses the offset itself and selects the columns as they are.)
+ * The columns every typed-client read selects (Prisma's model API): the
+ * domain's camelCase names, so Prisma rows and raw pg rows map the same way.
+ * The repository's Prisma connections run with TimeZone UTC (see
+ * connection/utc-read-pool.ts): @prisma/adapter-pg 7.10 reads a timestamptz
+ * by replacing its offset with +00:00, which is right only in a UTC session.
  */
-export const PRISMA_PROGRESS_COLUMNS = Prisma.raw(`
-  user_id AS "userId", goal_id AS "goalId", challenge_id AS "challengeId", namespace, progress, status,
-  completed_at AT TIME ZONE 'UTC' AS "completedAt", claimed_at AT TIME ZONE 'UTC' AS "claimedAt",
-  created_at AT TIME ZONE 'UTC' AS "createdAt", updated_at AT TIME ZONE 'UTC' AS "updatedAt"`);
+export const PROGRESS_SELECT = {
+  userId: true,
+  goalId: true,
+  challengeId: true,
+  namespace: true,
+  progress: true,
+  status: true,
+  completedAt: true,
+  claimedAt: true,
+  createdAt: true,
+  updatedAt: true,
+} as const satisfies Prisma.UserGoalProgressSelect;
+
+/** The oldest record first, ties by goal id (the Go original's order). */
+export const PROGRESS_ORDER = [{ createdAt: 'asc' }, { goalId: 'asc' }] as const satisfies Prisma.UserGoalProgressOrderByWithRelationInput[];
 
 /** The same columns for raw pg, which parses timestamptz offsets itself. */
 export const PG_PROGRESS_COLUMNS = `
@@ -19,8 +31,7 @@ export const PG_PROGRESS_COLUMNS = `
 
 /**
  * A user_goal_progress row as every SELECT here returns it: the columns are
- * aliased to the domain's camelCase names, so Prisma's $queryRaw and raw pg
- * rows map the same way.
+ * the domain's camelCase names, whether Prisma's model API or raw pg read it.
  */
 export interface ProgressRow {
   userId: string;
