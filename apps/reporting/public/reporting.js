@@ -54,7 +54,7 @@
         sort: 'none',
         left: '5%', right: '5%', top: 8, bottom: 8,
         minSize: '8%',
-        label: { show: true, position: 'inside', formatter: function (p) { return integer.format(p.value); } },
+        label: { show: true, position: 'inside', formatter: function (p) { return p.name + ': ' + integer.format(p.value); } },
         data: funnel.steps.map(function (step) { return { name: step.name, value: step.reached, goalId: step.goalId }; })
       }]
     });

@@ -206,7 +206,7 @@ describe('one player', () => {
     const expected = population.main.rows.filter((row) => row.userId === userId).sort((a, b) => (a.goalId < b.goalId ? -1 : 1));
     expect(body.total).toBe(expected.length);
     expect(body.items.map((item) => [item.goalId, item.progress, item.status, item.completedAt, item.claimedAt, item.updatedAt])).toEqual(
-      expected.map((row) => [row.goalId, row.progress, row.status, row.completedAt?.toISOString() ?? null, row.claimedAt?.toISOString() ?? null, row.updatedAt.toISOString()]),
+      expected.map((row) => [row.goalId, row.progress, row.status, row.completedAt?.toISOString() ?? null, row.claimedAt?.toISOString() ?? null, row.updatedAt?.toISOString() ?? null]),
     );
     expect(body.items.every((item) => item.target === population.catalogue.goal(item.goalId)?.requirement.targetValue && item.goalName === population.catalogue.goal(item.goalId)?.name)).toBe(true);
   });
