@@ -33,19 +33,22 @@ describe.runIf(chromiumPath !== undefined)('the reporting page in Chromium', () 
   let population: SeededPopulation;
   let server: RunningReportingServer;
   let browser: Browser;
+  // what beforeAll got as far as starting, stopped in reverse order
+  const cleanups: (() => Promise<void>)[] = [];
   const foreignRequests: string[] = [];
 
   beforeAll(async () => {
     population = await seedPopulation();
+    cleanups.push(() => population.database.drop());
     server = await startReportingServer({ databaseUrl: population.reportingUrl, catalogue: population.catalogue, port: 0, logger: false });
+    cleanups.push(() => server.close());
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_FLAGS });
+    cleanups.push(() => browser.close());
     mkdirSync(screenshots, { recursive: true });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await population?.database.drop();
+    for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
   async function openPage(width: number, height: number, path = '/?namespace=fixtures'): Promise<Page> {

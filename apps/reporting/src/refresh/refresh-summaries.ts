@@ -57,15 +57,19 @@ export async function refreshSummaries(connectionString: string): Promise<Refres
       await commitRefreshTransaction(client);
       return { ...snapshot, durationMs: Math.round(performance.now() - started), phaseMs };
     } catch (error) {
+      // the refresh's own error is what the caller needs; a ROLLBACK that fails
+      // too (the connection is gone) changes nothing: the server rolls back itself
       await rollbackRefreshTransaction(client).catch(() => {});
       throw error;
     } finally {
+      // likewise: a session-level lock ends with the session, which end() closes
       await unlockSummaryRefresh(client).catch(() => {});
     }
   } catch (error) {
     if (error instanceof ReportingError) throw error;
     throw new ReportingError('REFRESH_FAILED', 1, `refreshing the summaries failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   } finally {
+    // closing a connection that already broke has nothing left to report
     await client.end().catch(() => {});
   }
 }
