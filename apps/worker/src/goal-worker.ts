@@ -1,11 +1,12 @@
 import { eventImpact, parseGameEventLine, type CatalogueIndex } from '@goals/domain';
 import type { GoalRepository } from '@goals/domain';
 import { ProgressBuffer } from './buffer/progress-buffer.js';
-import { storableText } from './dead-letters/storable-text.js';
+import { sourceDeadLetter } from './dead-letters/source-dead-letter.js';
 import { BufferFlusher } from './flush/buffer-flusher.js';
 import type { Logger } from './observability/logger.js';
 import type { EventOutcome, WorkerMetrics } from './observability/metrics.js';
 import type { EventSourceReader, SourceRecord } from './sources/event-source.js';
+import { checkSourceIdentity } from './sources/source-identity.js';
 
 export interface GoalWorkerOptions {
   source: EventSourceReader;
@@ -15,11 +16,18 @@ export interface GoalWorkerOptions {
   logger: Logger;
   /** Rows (distinct user × goal) plus dead letters one buffer may hold before reading pauses. */
   maxBufferRows: number;
+  /** Estimated heap bytes one buffer may hold before reading pauses (ProgressBuffer.bytes). */
+  maxBufferBytes?: number;
+  /** Consume content already consumed under another source name (a deliberate second replay). */
+  newReplay?: boolean;
   /** A non-empty buffer is flushed at least this often. */
   flushIntervalMs: number;
   /** After `stop()`, the final flush must commit within this many ms, or `run()` rejects. */
   shutdownDeadlineMs: number;
 }
+
+/** 32 MiB per buffer, two buffers: well inside the bin's 192 MB heap with the rest of the process. */
+export const DEFAULT_MAX_BUFFER_BYTES = 32 * 1024 * 1024;
 
 export interface RunSummary {
   stoppedBy: 'end_of_source' | 'stop';
@@ -61,12 +69,17 @@ export class GoalWorker {
   #retrying = false;
   /** Positions this worker last committed, per partition (null = none stored): the compare-and-set base. */
   readonly #committed = new Map<string, bigint | null>();
+  readonly #maxBufferBytes: number;
+  readonly #fingerprint: string | undefined;
 
   constructor(options: GoalWorkerOptions) {
     this.#options = options;
+    this.#maxBufferBytes = options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES;
+    this.#fingerprint = options.source.fingerprint?.();
     this.#flusher = new BufferFlusher({
       repository: options.repository,
       sourceName: options.source.name,
+      fingerprint: this.#fingerprint,
       metrics: options.metrics,
       logger: options.logger,
       giveUp: this.#giveUp.signal,
@@ -93,14 +106,16 @@ export class GoalWorker {
     const { source, logger, repository, flushIntervalMs } = this.#options;
     const started = performance.now();
     const stored = await repository.loadSourcePositions(source.name);
+    await checkSourceIdentity({ sourceName: source.name, stored, fingerprint: this.#fingerprint, repository, newReplay: this.#options.newReplay ?? false });
     for (const p of stored) this.#committed.set(p.partition, p.position);
     const resumeAt = new Map(stored.map((p) => [p.partition, p.position]));
+    const checkpoints = new Map(stored.flatMap((p) => (p.checkpoint === undefined ? [] : [[p.partition, p.checkpoint] as const])));
     logger.info({ source: source.name, resumeAt: Object.fromEntries([...resumeAt].map(([k, v]) => [k, v.toString()])) }, 'worker started');
     const timer = setInterval(() => {
       if (this.#inFlight === null && this.#buffer.recordCount > 0) this.#flushCurrent().catch(() => undefined);
     }, flushIntervalMs);
     let stoppedBy: RunSummary['stoppedBy'] = 'end_of_source';
-    const iterator = source.read(resumeAt)[Symbol.asyncIterator]();
+    const iterator = source.read(resumeAt, checkpoints)[Symbol.asyncIterator]();
     this.#ready = true;
     try {
       reading: for (;;) {
@@ -118,7 +133,7 @@ export class GoalWorker {
             break reading;
           }
           this.#bufferRecord(record);
-          if (this.#buffer.size >= this.#options.maxBufferRows) {
+          if (this.#buffer.size >= this.#options.maxBufferRows || this.#buffer.bytes >= this.#maxBufferBytes) {
             // backpressure: no third buffer; wait for the flush in flight before handing this one over
             if (this.#inFlight !== null) await this.#inFlight;
             this.#throwIfFatal();
@@ -160,9 +175,13 @@ export class GoalWorker {
 
   #bufferRecord(record: SourceRecord): void {
     const buffer = this.#buffer;
-    buffer.advance(record.partition, record.position);
+    buffer.advance(record.partition, record.position, record.checkpoint);
     if (record.oversizedBytes !== undefined) {
       return this.#deadLetter(record, null, `line of ${record.oversizedBytes} bytes exceeds the source's line limit; only its beginning is kept`, 'OVERSIZED_EVENT');
+    }
+    if (record.invalidUtf8 === true) {
+      // decoding would turn different byte strings into one id (U+FFFD): two players would merge
+      return this.#deadLetter(record, null, 'not valid UTF-8: the line is stored decoded with U+FFFD for the bad bytes; payloadSha256 is of the bytes received', 'MALFORMED_EVENT');
     }
     if (record.payload.trim() === '') return this.#count('ignored');
     const parsed = parseGameEventLine(record.payload);
@@ -175,16 +194,7 @@ export class GoalWorker {
 
   /** A whole record the rules cannot use: stored with its reason, in the same flush as its position. */
   #deadLetter(record: SourceRecord, eventId: string | null, reason: string, errorCode: string): void {
-    this.#buffer.addDeadLetter({
-      source: this.#options.source.name,
-      partition: record.partition,
-      position: record.position,
-      goalId: '',
-      eventId,
-      payload: storableText(record.payload),
-      reason: storableText(reason),
-      errorCode,
-    });
+    this.#buffer.addDeadLetter(sourceDeadLetter(this.#options.source.name, record, eventId, reason, errorCode));
     this.#count('dead_lettered');
   }
 
@@ -265,7 +275,7 @@ async function raceDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise
 function eventIdOf(payload: string): string | null {
   try {
     const value: unknown = JSON.parse(payload);
-    if (typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string') return storableText(value.id);
+    if (typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string') return value.id;
   } catch {
     // not JSON: the dead letter keeps the raw payload
   }

@@ -2,6 +2,7 @@ export { GoalWorker, type GoalWorkerOptions, type RunSummary } from './goal-work
 export { ProgressBuffer, type BufferEntry, type FlushBatch } from './buffer/progress-buffer.js';
 export { BufferFlusher, type FlushResult } from './flush/buffer-flusher.js';
 export { NdjsonSource } from './sources/ndjson-source.js';
+export { SourceRefusedError, SourceMismatchError, type SourceRefusalCode } from './sources/source-refused-error.js';
 export type { EventSourceReader, SourceRecord } from './sources/event-source.js';
 export { WorkerMetrics, type EventOutcome } from './observability/metrics.js';
 export { ObservabilityServer } from './observability/http-server.js';

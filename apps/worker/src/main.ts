@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { CatalogueError } from '@goals/domain';
 import { ConfigError, resolveWorkerConfig } from './config/worker-config.js';
 import { runWorker } from './run-worker.js';
+import { SourceRefusedError } from './sources/source-refused-error.js';
 
 const program = new Command()
   .name('goals-worker')
@@ -13,6 +14,8 @@ const program = new Command()
   .option('-c, --catalogue <file>', 'goal catalogue, challenges.json (env GOALS_CATALOGUE)')
   .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL; default: embedded PostgreSQL under .goals-data/)')
   .option('--max-buffer-rows <n>', 'rows held before reading pauses (env GOALS_MAX_BUFFER_ROWS; default 50000)', integer)
+  .option('--max-buffer-bytes <n>', 'estimated heap bytes held before reading pauses (env GOALS_MAX_BUFFER_BYTES; default 33554432 = 32 MiB)', integer)
+  .option('--new-replay', 'consume content already consumed under another source name: a deliberate second count (env GOALS_NEW_REPLAY=1)')
   .option('--flush-interval-ms <n>', 'flush a non-empty buffer at least this often (env GOALS_FLUSH_INTERVAL_MS; default 1000)', integer)
   .option('--shutdown-deadline-ms <n>', 'on SIGTERM/SIGINT, the final flush must commit within this (env GOALS_SHUTDOWN_DEADLINE_MS; default 10000)', integer)
   .option('--metrics-port <n>', 'port for /metrics, /healthz, /readyz on 127.0.0.1; 0 = any free port, logged (env GOALS_METRICS_PORT; default 9464)', integer)
@@ -42,6 +45,12 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError || error instanceof CatalogueError) {
       process.stderr.write(`goals-worker: ${error.message}\n`);
       process.exitCode = 2;
+      return;
+    }
+    if (error instanceof SourceRefusedError) {
+      // an operator decision, not a transient failure: a supervisor restarting on 1 should not loop on this
+      process.stderr.write(`goals-worker: ${error.code}: ${error.message}\n`);
+      process.exitCode = 3;
       return;
     }
     process.stderr.write(`goals-worker: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -46,6 +46,8 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     metrics,
     logger,
     maxBufferRows: config.maxBufferRows,
+    maxBufferBytes: config.maxBufferBytes,
+    newReplay: config.newReplay,
     flushIntervalMs: config.flushIntervalMs,
     shutdownDeadlineMs: config.shutdownDeadlineMs,
   });

@@ -6,10 +6,22 @@ import { describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../src/sources/event-source.js';
 import { NdjsonSource, SourceMismatchError } from '../src/sources/ndjson-source.js';
 
-async function readAll(source: NdjsonSource, from?: bigint): Promise<SourceRecord[]> {
+/** Every record with all its fields; `checkpoint` = the stored checkpoint of `from`. */
+async function readRecords(source: NdjsonSource, from?: bigint, checkpoint?: string): Promise<SourceRecord[]> {
   const records: SourceRecord[] = [];
-  for await (const chunk of source.read(new Map(from === undefined ? [] : [['0', from]]))) records.push(...chunk);
+  const checkpoints = new Map(checkpoint === undefined ? [] : [['0', checkpoint]]);
+  for await (const chunk of source.read(new Map(from === undefined ? [] : [['0', from]]), checkpoints)) records.push(...chunk);
   return records;
+}
+
+/** Partition, position, payload (and oversizedBytes): what a record says, without its identity fields. */
+async function readAll(source: NdjsonSource, from?: bigint, checkpoint?: string): Promise<SourceRecord[]> {
+  return (await readRecords(source, from, checkpoint)).map((r) => ({
+    partition: r.partition,
+    position: r.position,
+    payload: r.payload,
+    ...(r.oversizedBytes === undefined ? {} : { oversizedBytes: r.oversizedBytes }),
+  }));
 }
 
 function file(content: string | Buffer): string {

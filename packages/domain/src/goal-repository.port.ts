@@ -55,12 +55,14 @@ export interface GoalRepository {
   /** Insert or overwrite the stored read positions of a source's partitions. */
   storeSourcePositions(positions: readonly SourcePosition[]): Promise<void>;
   loadSourcePositions(source: string): Promise<SourcePosition[]>;
+  /** Every stored position whose source carries this content fingerprint (a replay of the same input under any name). */
+  findSourcesByFingerprint(fingerprint: string): Promise<SourcePosition[]>;
   /**
    * Compare-and-set of one partition's position: moves it from `from` (null =
    * no position stored yet) to `to`, or throws SourcePositionConflictError
    * with the stored value. Consumers that commit positions with their writes
    * use it to fence out a second consumer and to recognise a commit whose
-   * reply was lost.
+   * reply was lost. A move backwards (`to` < `from`) is a ValidationError.
    */
   advanceSourcePosition(move: SourcePositionMove): Promise<void>;
   /** Dead letters are unique per (source, partition, position, goalId): replays cannot duplicate them. */
@@ -140,6 +142,10 @@ export interface SourcePosition {
   source: string;
   partition: string;
   position: bigint;
+  /** Identity of the record ending at `position`, as the consumer gave it (present only when stored). */
+  checkpoint?: string;
+  /** The source's content fingerprint, as the consumer gave it (present only when stored). */
+  fingerprint?: string;
 }
 
 export interface SourcePositionMove {
@@ -147,6 +153,10 @@ export interface SourcePositionMove {
   partition: string;
   from: bigint | null;
   to: bigint;
+  /** Identity of the record ending at `to` (≤ 100 characters), stored with the position; a resume checks it. */
+  checkpoint?: string;
+  /** Content fingerprint of the source (≤ 100 characters); kept once stored. */
+  fingerprint?: string;
 }
 
 export interface DeadLetter {
@@ -156,7 +166,12 @@ export interface DeadLetter {
   /** '' = the whole event. */
   goalId: string;
   eventId: string | null;
+  /** What is kept of the payload (a consumer may keep only its beginning; see payloadBytes). */
   payload: string;
   reason: string;
   errorCode: string;
+  /** Length in bytes of the whole payload as received, when the consumer knows it. */
+  payloadBytes?: number;
+  /** Lowercase hex SHA-256 of the whole payload as received, when the consumer knows it. */
+  payloadSha256?: string;
 }

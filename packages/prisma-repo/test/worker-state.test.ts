@@ -66,3 +66,36 @@ describe('advanceSourcePosition (compare-and-set)', () => {
     }
   });
 });
+
+describe('source identity: checkpoints and fingerprints', () => {
+  it('stores the checkpoint of every move and keeps the first fingerprint; loads them back', async () => {
+    const repo = f.repo;
+    await repo.advanceSourcePosition({ source: 'id', partition: '0', from: null, to: 10n, checkpoint: '10:aa', fingerprint: 'fp-1' });
+    await repo.advanceSourcePosition({ source: 'id', partition: '0', from: 10n, to: 20n, checkpoint: '10:bb', fingerprint: 'fp-other' });
+    expect(await repo.loadSourcePositions('id')).toEqual([{ source: 'id', partition: '0', position: 20n, checkpoint: '10:bb', fingerprint: 'fp-1' }]);
+    await repo.advanceSourcePosition({ source: 'copy', partition: '0', from: null, to: 5n, fingerprint: 'fp-1' });
+    expect((await repo.findSourcesByFingerprint('fp-1')).map((p) => p.source)).toEqual(['copy', 'id']);
+    expect(await repo.findSourcesByFingerprint('fp-none')).toEqual([]);
+  });
+
+  it('refuses a move backwards (ValidationError) and writes nothing', async () => {
+    const repo = f.repo;
+    await repo.advanceSourcePosition({ source: 'back', partition: '0', from: null, to: 50n });
+    const error = await repo.advanceSourcePosition({ source: 'back', partition: '0', from: 50n, to: 40n }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'VALIDATION_FAILED', issues: [{ path: 'to', message: expect.stringContaining('only move forward') }] });
+    expect(await repo.loadSourcePositions('back')).toEqual([{ source: 'back', partition: '0', position: 50n }]);
+  });
+
+  it('records the length and hash of a dead letter\'s whole payload', async () => {
+    const sha = 'a'.repeat(64);
+    await f.repo.recordDeadLetters([
+      { source: 'big', partition: '0', position: 1n, goalId: '', eventId: null, payload: 'x…', reason: 'r', errorCode: 'MALFORMED_EVENT', payloadBytes: 100_000, payloadSha256: sha },
+    ]);
+    const { rows } = await f.admin.query(`SELECT payload_bytes::int AS bytes, payload_sha256 FROM dead_letters WHERE source = 'big'`);
+    expect(rows).toEqual([{ bytes: 100_000, payload_sha256: sha }]);
+    const bad = await f.repo
+      .recordDeadLetters([{ source: 'big', partition: '0', position: 2n, goalId: '', eventId: null, payload: '', reason: 'r', errorCode: 'E', payloadSha256: 'XYZ' }])
+      .catch((e: unknown) => e);
+    expect(bad).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});

@@ -72,16 +72,37 @@ export interface FlushBatch {
   dailyCompletions: DailyCompletion[];
 }
 
+/**
+ * Heap bytes one buffered row costs, for the byte bound: measured as the live
+ * set of two full default buffers (≈ 100 MB for 2 × 50,000 rows, entry
+ * objects, user maps, ids) rounded down, since ids are usually shared strings.
+ */
+export const ESTIMATED_ROW_BYTES = 500;
+/** Fixed heap cost of one dead letter besides its strings. */
+const DEAD_LETTER_OVERHEAD_BYTES = 300;
+
 export class ProgressBuffer {
   readonly #users = new Map<string, Map<number, BufferEntry>>();
   readonly #positions = new Map<string, bigint>();
+  readonly #checkpoints = new Map<string, string>();
   readonly #deadLetters: DeadLetter[] = [];
   #rows = 0;
   #records = 0;
+  #deadLetterBytes = 0;
 
-  /** Rows to write (one per key, plus one per extra UTC day) plus dead letters: the bound that triggers backpressure. */
+  /** Rows to write (one per key, plus one per extra UTC day) plus dead letters: the row bound that triggers backpressure. */
   get size(): number {
     return this.#rows + this.#deadLetters.length;
+  }
+
+  /**
+   * Estimated heap bytes the buffer holds (rows at ESTIMATED_ROW_BYTES, dead
+   * letters by their strings at two bytes per UTF-16 unit): the byte bound
+   * that triggers backpressure, so big malformed lines cannot exhaust memory
+   * before the row bound is reached.
+   */
+  get bytes(): number {
+    return this.#rows * ESTIMATED_ROW_BYTES + this.#deadLetterBytes;
   }
 
   get rowCount(): number {
@@ -97,6 +118,11 @@ export class ProgressBuffer {
     return this.#positions;
   }
 
+  /** The source's checkpoint of the last record per partition (stored with the position). */
+  get checkpoints(): ReadonlyMap<string, string> {
+    return this.#checkpoints;
+  }
+
   get deadLetters(): readonly DeadLetter[] {
     return this.#deadLetters;
   }
@@ -106,13 +132,16 @@ export class ProgressBuffer {
   }
 
   /** Records that the source advanced past a record, whatever its outcome. */
-  advance(partition: string, position: bigint): void {
+  advance(partition: string, position: bigint, checkpoint?: string): void {
     this.#records += 1;
     this.#positions.set(partition, position);
+    if (checkpoint === undefined) this.#checkpoints.delete(partition);
+    else this.#checkpoints.set(partition, checkpoint);
   }
 
   addDeadLetter(letter: DeadLetter): void {
     this.#deadLetters.push(letter);
+    this.#deadLetterBytes += DEAD_LETTER_OVERHEAD_BYTES + 2 * (letter.payload.length + letter.reason.length + (letter.eventId?.length ?? 0));
   }
 
   /** Adds what one event does to each goal it touches. */

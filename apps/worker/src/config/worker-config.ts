@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_BUFFER_BYTES } from '../goal-worker.js';
 
 /**
  * Worker settings: environment variables, overridden by CLI flags, validated
@@ -11,6 +12,8 @@ import { z } from 'zod';
  * | --catalogue <file> | GOALS_CATALOGUE | (required) |
  * | --database-url <url> | DATABASE_URL | embedded PostgreSQL |
  * | --max-buffer-rows <n> | GOALS_MAX_BUFFER_ROWS | 50000 |
+ * | --max-buffer-bytes <n> | GOALS_MAX_BUFFER_BYTES | 33554432 (32 MiB) |
+ * | --new-replay | GOALS_NEW_REPLAY | off |
  * | --flush-interval-ms <n> | GOALS_FLUSH_INTERVAL_MS | 1000 |
  * | --shutdown-deadline-ms <n> | GOALS_SHUTDOWN_DEADLINE_MS | 10000 |
  * | --metrics-port <n> (0 = any free port, logged) | GOALS_METRICS_PORT | 9464 |
@@ -25,6 +28,8 @@ export const workerConfigSchema = z.object({
   catalogue: z.string({ error: 'a goal catalogue is required: --catalogue <challenges.json> or GOALS_CATALOGUE' }).min(1),
   databaseUrl: z.string().min(1).optional(),
   maxBufferRows: positiveInt.default(50_000),
+  maxBufferBytes: positiveInt.min(1 << 20, 'must be at least 1048576 (1 MiB)').default(DEFAULT_MAX_BUFFER_BYTES),
+  newReplay: z.union([z.boolean(), z.enum(['1', 'true', '0', 'false', '']).transform((v) => v === '1' || v === 'true')]).default(false),
   flushIntervalMs: positiveInt.default(1_000),
   shutdownDeadlineMs: positiveInt.default(10_000),
   metricsPort: z.coerce.number().int().min(0).max(65_535).default(9464),
@@ -40,6 +45,8 @@ const ENVIRONMENT: Record<keyof WorkerConfig, string> = {
   catalogue: 'GOALS_CATALOGUE',
   databaseUrl: 'DATABASE_URL',
   maxBufferRows: 'GOALS_MAX_BUFFER_ROWS',
+  maxBufferBytes: 'GOALS_MAX_BUFFER_BYTES',
+  newReplay: 'GOALS_NEW_REPLAY',
   flushIntervalMs: 'GOALS_FLUSH_INTERVAL_MS',
   shutdownDeadlineMs: 'GOALS_SHUTDOWN_DEADLINE_MS',
   metricsPort: 'GOALS_METRICS_PORT',

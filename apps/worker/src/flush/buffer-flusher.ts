@@ -3,7 +3,8 @@ import type { DeadLetter, GoalRepository, SourcePositionMove } from '@goals/doma
 import { ProgressBuffer, type BufferEntry, type FlushBatch } from '../buffer/progress-buffer.js';
 import type { Logger } from '../observability/logger.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
-import { storableText } from '../dead-letters/storable-text.js';
+import { cappedText, DEAD_LETTER_PAYLOAD_CHARS } from '../dead-letters/source-dead-letter.js';
+import { hash } from 'node:crypto';
 import { classifyWriteFailure, FatalFlushError } from './database-error-kind.js';
 
 export interface FlushResult {
@@ -16,6 +17,8 @@ export interface FlushResult {
 export interface FlusherOptions {
   repository: GoalRepository;
   sourceName: string;
+  /** The source's content fingerprint, stored with its positions (see sources/source-identity.ts). */
+  fingerprint?: string | undefined;
   metrics: WorkerMetrics;
   logger: Logger;
   /** Retries of a transient failure stop when this signal aborts (the shutdown deadline). */
@@ -55,7 +58,13 @@ export class BufferFlusher {
   async flush(buffer: ProgressBuffer, committed: Map<string, bigint | null>): Promise<FlushResult> {
     const started = performance.now();
     const entries = [...buffer.entries()];
-    const moves: SourcePositionMove[] = [...buffer.positions].map(([partition, to]) => ({ source: this.#options.sourceName, partition, from: committed.get(partition) ?? null, to }));
+    const moves: SourcePositionMove[] = [...buffer.positions].map(([partition, to]) => {
+      const move: SourcePositionMove = { source: this.#options.sourceName, partition, from: committed.get(partition) ?? null, to };
+      const checkpoint = buffer.checkpoints.get(partition);
+      if (checkpoint !== undefined) move.checkpoint = checkpoint;
+      if (this.#options.fingerprint !== undefined) move.fingerprint = this.#options.fingerprint;
+      return move;
+    });
     let attempts = 0;
     let delay = this.#options.retryBaseMs ?? 100;
     try {
@@ -115,16 +124,21 @@ export class BufferFlusher {
     const refused = await this.#findRefused(entries);
     const refusedSet = new Set(refused.map((r) => r.entry));
     const accepted = entries.filter((entry) => !refusedSet.has(entry));
-    const poisonLetters: DeadLetter[] = refused.map(({ entry, error }) => ({
-      source: this.#options.sourceName,
-      partition: entry.partition,
-      position: entry.position,
-      goalId: entry.goalId,
-      eventId: null,
-      payload: describeWrite(entry),
-      reason: storableText(messageOf(error)),
-      errorCode: 'WRITE_REFUSED',
-    }));
+    const poisonLetters: DeadLetter[] = refused.map(({ entry, error }) => {
+      const write = describeWrite(entry);
+      return {
+        source: this.#options.sourceName,
+        partition: entry.partition,
+        position: entry.position,
+        goalId: entry.goalId,
+        eventId: null,
+        payload: cappedText(write, DEAD_LETTER_PAYLOAD_CHARS),
+        reason: cappedText(messageOf(error), DEAD_LETTER_PAYLOAD_CHARS),
+        errorCode: 'WRITE_REFUSED',
+        payloadBytes: Buffer.byteLength(write),
+        payloadSha256: hash('sha256', write, 'hex'),
+      };
+    });
     const acceptedBatch = ProgressBuffer.toBatch(accepted);
     const allLetters = [...deadLetters, ...poisonLetters];
     try {
@@ -196,7 +210,7 @@ function describeWrite(entry: BufferEntry): string {
     const { partition: _partition, position: _position, laterDays: _laterDays, tail: _tail, ...fields } = row as typeof row & { partition?: unknown; position?: unknown; laterDays?: unknown; tail?: unknown };
     return fields;
   });
-  return storableText(JSON.stringify({ kind: entry.kind, partition: entry.partition, position: entry.position.toString(), rows }));
+  return JSON.stringify({ kind: entry.kind, partition: entry.partition, position: entry.position.toString(), rows });
 }
 
 async function writeBatch(repository: GoalRepository, batch: FlushBatch): Promise<void> {

@@ -20,6 +20,16 @@ export interface SourceRecord {
    * then holds only its beginning, and the record must be dead-lettered.
    */
   oversizedBytes?: number;
+  /** The record's bytes are not valid UTF-8 (`payload` is a lossy decoding): it must be dead-lettered. */
+  invalidUtf8?: boolean;
+  /**
+   * The source's identity of this record, stored with `position` and handed
+   * back to `read` on resume, so the source can check it resumes its own input.
+   */
+  checkpoint?: string;
+  /** Length in bytes and lowercase hex SHA-256 of the record's whole content as received (dead letters keep them). */
+  contentBytes?: number;
+  contentSha256?: string;
 }
 
 export interface EventSourceReader {
@@ -29,10 +39,17 @@ export interface EventSourceReader {
    * Reads records in order, in chunks (fewer promise hops per record), from
    * the given positions (missing partition = from the beginning). The
    * iteration ends at the end of a finite source; breaking out stops reading.
+   * `checkpoints` are the stored checkpoints of those positions (see
+   * SourceRecord.checkpoint); a source that cannot match them refuses.
    */
-  read(resumeAt: ReadonlyMap<string, bigint>): AsyncIterable<SourceRecord[]>;
+  read(resumeAt: ReadonlyMap<string, bigint>, checkpoints?: ReadonlyMap<string, string>): AsyncIterable<SourceRecord[]>;
   /** How far the reader is behind the end of the source (bytes or messages), when known. */
   lag(): number | undefined;
   /** Bytes of an incomplete last record left for the next read (a file still being written), when the source has such. */
   readonly unfinishedTail?: number;
+  /**
+   * A fingerprint of the source's content, when it has one (a file: its
+   * beginning): the same content under another name is then recognised.
+   */
+  fingerprint?(): string | undefined;
 }

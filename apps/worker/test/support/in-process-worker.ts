@@ -28,6 +28,8 @@ export function startWorker(options: {
   source?: EventSourceReader;
   path?: string;
   maxBufferRows?: number;
+  maxBufferBytes?: number;
+  newReplay?: boolean;
   flushIntervalMs?: number;
   shutdownDeadlineMs?: number;
 }): InProcessRun {
@@ -41,6 +43,8 @@ export function startWorker(options: {
     metrics,
     logger: pino({ level: 'silent' }),
     maxBufferRows: options.maxBufferRows ?? 1_000,
+    ...(options.maxBufferBytes === undefined ? {} : { maxBufferBytes: options.maxBufferBytes }),
+    ...(options.newReplay === undefined ? {} : { newReplay: options.newReplay }),
     flushIntervalMs: options.flushIntervalMs ?? 60_000,
     shutdownDeadlineMs: options.shutdownDeadlineMs ?? 10_000,
   });

@@ -30,7 +30,7 @@ import { getProgress } from '../sql/get-progress.js';
 import { getUserProgress } from '../sql/get-user-progress.js';
 import { incrementProgress } from '../sql/increment-progress.js';
 import { insertFirstSourcePosition } from '../sql/insert-first-source-position.js';
-import { loadSourcePositions } from '../sql/load-source-positions.js';
+import { findSourcesByFingerprint, loadSourcePositions } from '../sql/load-source-positions.js';
 import { markAsClaimed } from '../sql/mark-as-claimed.js';
 import { moveSourcePosition } from '../sql/move-source-position.js';
 import { toUserGoalProgress } from '../sql/progress-row.js';
@@ -45,7 +45,9 @@ import {
   validateDeadLetters,
   validateIncrement,
   validateIncrements,
+  validateSourcePositionMove,
   validateSourcePositions,
+  MAX_SOURCE_MARK_LENGTH,
   validateUpsert,
   validateUpserts,
 } from '../validation/validate-inputs.js';
@@ -201,16 +203,21 @@ export abstract class GoalRepositoryMethods implements Omit<GoalRepository, 'beg
     });
   }
 
+  findSourcesByFingerprint(fingerprint: string): Promise<SourcePosition[]> {
+    return this.run('findSourcesByFingerprint', async (place) => {
+      checkBatch('findSourcesByFingerprint', [{ fingerprint }], (checks, row) => checks.id(row.fingerprint, 'fingerprint', MAX_SOURCE_MARK_LENGTH));
+      return findSourcesByFingerprint(place, fingerprint);
+    });
+  }
+
   advanceSourcePosition(move: SourcePositionMove): Promise<void> {
     return this.run('advanceSourcePosition', async (place) => {
-      validateSourcePositions('advanceSourcePosition', [{ source: move?.source, partition: move?.partition, position: move?.to }]);
-      if (move.from !== null && typeof move.from !== 'bigint') {
-        throw new ValidationError('advanceSourcePosition', [{ path: 'from', message: 'must be a bigint or null' }]);
-      }
+      validateSourcePositionMove('advanceSourcePosition', move);
+      const marks = { checkpoint: move.checkpoint ?? null, fingerprint: move.fingerprint ?? null };
       const moved =
         move.from === null
-          ? await insertFirstSourcePosition(place, move.source, move.partition, move.to.toString())
-          : await moveSourcePosition(place, move.source, move.partition, move.from.toString(), move.to.toString());
+          ? await insertFirstSourcePosition(place, { source: move.source, partition: move.partition, to: move.to.toString(), ...marks })
+          : await moveSourcePosition(place, { source: move.source, partition: move.partition, from: move.from.toString(), to: move.to.toString(), ...marks });
       if (moved) return;
       const stored = (await loadSourcePositions(place, move.source)).find((p) => p.partition === move.partition);
       throw new SourcePositionConflictError('advanceSourcePosition', move.source, move.partition, move.from, stored?.position ?? null);
@@ -238,6 +245,8 @@ export abstract class GoalRepositoryMethods implements Omit<GoalRepository, 'beg
         payloads: sorted.map((l) => l.payload),
         reasons: sorted.map((l) => l.reason),
         errorCodes: sorted.map((l) => l.errorCode),
+        payloadBytes: sorted.map((l) => (l.payloadBytes === undefined ? null : String(l.payloadBytes))),
+        payloadSha256s: sorted.map((l) => l.payloadSha256 ?? null),
       });
     });
   }

@@ -1,14 +1,17 @@
 import type { QueryPlace } from '../connection/query-place.js';
 
 /** The first position of a partition; false when one is already stored (the caller reports the conflict). */
-export async function insertFirstSourcePosition(place: QueryPlace, source: string, partition: string, to: string): Promise<boolean> {
+export async function insertFirstSourcePosition(
+  place: QueryPlace,
+  move: { source: string; partition: string; to: string; checkpoint: string | null; fingerprint: string | null },
+): Promise<boolean> {
   const result = await place.pg.query({
     name: 'goals.insert-first-source-position',
     text: `
-      INSERT INTO source_positions (source, partition, position, updated_at)
-      VALUES ($1, $2, $3::bigint, now())
+      INSERT INTO source_positions (source, partition, position, checkpoint, fingerprint, updated_at)
+      VALUES ($1, $2, $3::bigint, $4, $5, now())
       ON CONFLICT (source, partition) DO NOTHING`,
-    values: [source, partition, to],
+    values: [move.source, move.partition, move.to, move.checkpoint, move.fingerprint],
   });
   return result.rowCount === 1;
 }

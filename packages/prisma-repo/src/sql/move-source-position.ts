@@ -1,14 +1,21 @@
 import type { QueryPlace } from '../connection/query-place.js';
 
-/** Compare-and-set: moves the position only from the value the caller last committed. */
-export async function moveSourcePosition(place: QueryPlace, source: string, partition: string, from: string, to: string): Promise<boolean> {
+/**
+ * Compare-and-set: moves the position only from the value the caller last
+ * committed. The checkpoint always describes the new position; a fingerprint,
+ * once stored, is kept.
+ */
+export async function moveSourcePosition(
+  place: QueryPlace,
+  move: { source: string; partition: string; from: string; to: string; checkpoint: string | null; fingerprint: string | null },
+): Promise<boolean> {
   const result = await place.pg.query({
     name: 'goals.move-source-position',
     text: `
       UPDATE source_positions
-         SET position = $4::bigint, updated_at = now()
+         SET position = $4::bigint, checkpoint = $5, fingerprint = coalesce(fingerprint, $6), updated_at = now()
        WHERE source = $1 AND partition = $2 AND position = $3::bigint`,
-    values: [source, partition, from, to],
+    values: [move.source, move.partition, move.from, move.to, move.checkpoint, move.fingerprint],
   });
   return result.rowCount === 1;
 }

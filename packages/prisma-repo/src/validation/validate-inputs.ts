@@ -5,6 +5,7 @@ import type {
   ProgressIncrement,
   ProgressUpsert,
   SourcePosition,
+  SourcePositionMove,
 } from '@goals/domain';
 import { allAbsoluteUpdatesValid, allDailyCompletionsValid, allIncrementsValid, allUpsertsValid } from './fast-checks.js';
 import { checkBatch, InputChecks } from './input-checks.js';
@@ -16,6 +17,9 @@ import { checkBatch, InputChecks } from './input-checks.js';
 
 const MAX_SOURCE_LENGTH = 200;
 const MAX_ERROR_CODE_LENGTH = 50;
+/** source_positions.checkpoint / fingerprint are VARCHAR(100). */
+export const MAX_SOURCE_MARK_LENGTH = 100;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export function checkKey(operation: string, fields: Record<string, unknown>): void {
   const checks = new InputChecks();
@@ -71,6 +75,19 @@ function checkSourcePosition(checks: InputChecks, row: Record<string, unknown>, 
   checks.bigint(row.position, join(path, 'position'));
 }
 
+function checkSourcePositionMove(checks: InputChecks, row: Record<string, unknown>, path: string): void {
+  checks.id(row.source, join(path, 'source'), MAX_SOURCE_LENGTH);
+  checks.id(row.partition, join(path, 'partition'), MAX_SOURCE_LENGTH);
+  checks.bigint(row.to, join(path, 'to'));
+  if (row.from !== null) checks.bigint(row.from, join(path, 'from'));
+  // positions only move forward: a smaller `to` would make the next start read the same records again
+  if (typeof row.from === 'bigint' && typeof row.to === 'bigint' && row.to < row.from) {
+    checks.problem(join(path, 'to'), `must not be before from (${row.from}), got ${row.to}: positions only move forward`);
+  }
+  if (row.checkpoint !== undefined) checks.id(row.checkpoint, join(path, 'checkpoint'), MAX_SOURCE_MARK_LENGTH);
+  if (row.fingerprint !== undefined) checks.id(row.fingerprint, join(path, 'fingerprint'), MAX_SOURCE_MARK_LENGTH);
+}
+
 function checkDeadLetter(checks: InputChecks, row: Record<string, unknown>, path: string): void {
   checkSourcePosition(checks, row, path);
   checks.text(row.goalId, join(path, 'goalId'), { maxLength: 100, allowEmpty: true });
@@ -78,6 +95,10 @@ function checkDeadLetter(checks: InputChecks, row: Record<string, unknown>, path
   checks.text(row.payload, join(path, 'payload'), { allowEmpty: true });
   checks.text(row.reason, join(path, 'reason'), { allowEmpty: false });
   checks.text(row.errorCode, join(path, 'errorCode'), { maxLength: MAX_ERROR_CODE_LENGTH, allowEmpty: false });
+  if (row.payloadBytes !== undefined) checks.integer(row.payloadBytes, join(path, 'payloadBytes'), 0, Number.MAX_SAFE_INTEGER);
+  if (row.payloadSha256 !== undefined && (typeof row.payloadSha256 !== 'string' || !SHA256_HEX.test(row.payloadSha256))) {
+    checks.problem(join(path, 'payloadSha256'), 'must be 64 lowercase hex digits (a SHA-256)');
+  }
 }
 
 function single<T>(check: (checks: InputChecks, row: Record<string, unknown>, path: string) => void) {
@@ -103,6 +124,7 @@ export const validateIncrements: (operation: string, value: unknown) => asserts 
 export const validateAbsoluteUpdates: (operation: string, value: unknown) => asserts value is readonly AbsoluteProgressUpdate[] = batch<AbsoluteProgressUpdate>(checkAbsolute, allAbsoluteUpdatesValid);
 export const validateDailyCompletions: (operation: string, value: unknown) => asserts value is readonly DailyCompletion[] = batch<DailyCompletion>(checkDailyCompletion, allDailyCompletionsValid);
 export const validateSourcePositions: (operation: string, value: unknown) => asserts value is readonly SourcePosition[] = batch<SourcePosition>(checkSourcePosition);
+export const validateSourcePositionMove: (operation: string, value: unknown) => asserts value is SourcePositionMove = single<SourcePositionMove>(checkSourcePositionMove);
 export const validateDeadLetters: (operation: string, value: unknown) => asserts value is readonly DeadLetter[] = batch<DeadLetter>(checkDeadLetter);
 
 function join(path: string, field: string): string {
