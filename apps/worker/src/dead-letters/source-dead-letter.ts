@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { DeadLetter } from '@goals/prisma-repo';
+import type { DeadLetter } from '@goals/domain';
 import type { SourceRecord } from '../sources/event-source.js';
 import { storableText } from './storable-text.js';
 

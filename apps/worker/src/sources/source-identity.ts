@@ -1,4 +1,4 @@
-import type { GoalRepository, SourcePosition } from '@goals/prisma-repo';
+import type { GoalRepository, SourcePosition } from '@goals/domain';
 import { SourceMismatchError, SourceRefusedError } from './source-refused-error.js';
 
 export interface SourceIdentityCheck {
