@@ -1,5 +1,6 @@
 export { startDatabase, DEFAULT_EMBEDDED_PORT, type StartDatabaseOptions, type StartedDatabase } from './bootstrap/start-database.js';
 export { migrate, type MigrateOptions, type MigrationReport } from './migrations/migrate.js';
+export { resolveMigration, type MigrationResolution } from './migrations/resolve-migration.js';
 export { checkConnection } from './connection/check-connection.js';
 export { maskConnectionUrl } from './connection/mask-connection-url.js';
 export { defaultMigrationsDir } from './repository-paths.js';
@@ -11,3 +12,4 @@ export { MigrationFailedError } from './errors/migration-failed-error.js';
 export { MigrationLockTimeoutError } from './errors/migration-lock-timeout-error.js';
 export { MigrationsDirectoryError } from './errors/migrations-directory-error.js';
 export { PreviousMigrationFailedError } from './errors/previous-migration-failed-error.js';
+export { MigrationNotFailedError } from './errors/migration-not-failed-error.js';

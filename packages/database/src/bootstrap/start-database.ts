@@ -26,6 +26,8 @@ export interface StartDatabaseOptions {
    */
   readonly databaseName?: string;
   readonly migrationsDir?: string;
+  /** false: connect (and start the embedded server) without migrating, e.g. to resolve a failed migration. Default true. */
+  readonly migrate?: boolean;
   /** Progress lines (which server, initdb, port, migrations applied). */
   readonly log?: (line: string) => void;
 }
@@ -82,6 +84,7 @@ async function useEmbeddedDatabase(options: StartDatabaseOptions, log: (line: st
 }
 
 async function migrateAndReport(url: string, options: StartDatabaseOptions, log: (line: string) => void): Promise<MigrationReport> {
+  if (options.migrate === false) return { applied: [], alreadyApplied: [] };
   const report = await migrate(url, { log, migrationsDir: options.migrationsDir });
   if (report.applied.length > 0) log(`applied ${report.applied.length} migration(s): ${report.applied.join(', ')}`);
   else log(`schema up to date (${report.alreadyApplied.length} migration(s) applied earlier)`);

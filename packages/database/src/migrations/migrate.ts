@@ -38,12 +38,21 @@ const LOCK_NOT_AVAILABLE = '55P03';
  *    run, so concurrent runs (ours or Prisma's) apply each migration once;
  * 2. check: refuse if an earlier migration failed unresolved (P3009) or an
  *    applied migration.sql no longer matches its recorded checksum;
- * 3. apply, per pending folder in name order: insert the `_prisma_migrations`
- *    row, send the whole file as one simple-protocol query (PostgreSQL runs a
- *    multi-statement simple query as one implicit transaction, so a failing
- *    migration leaves no partial schema), then set finished_at and
- *    applied_steps_count = 1 — or, on error, write the error to `logs` and
- *    leave finished_at NULL.
+ * 3. apply, per pending folder in name order, in ONE transaction: insert the
+ *    `_prisma_migrations` row, run the whole file as one simple-protocol
+ *    query, set finished_at and applied_steps_count = 1, COMMIT. A process
+ *    killed at any instant therefore leaves either the applied migration with
+ *    its finished row, or nothing at all — never an unfinished row that the
+ *    next start would take for a failure (Prisma writes the row first, so a
+ *    kill there locks every later deploy out). When the SQL fails, the
+ *    transaction rolls back and a failed row (finished_at NULL, the error in
+ *    `logs`) is written on its own, as Prisma does; `resolveMigration`
+ *    (`pnpm db:migrate --resolve-rolled-back <name>`) clears it.
+ *
+ * The session also sets `client_connection_check_interval` (PostgreSQL 14+):
+ * a backend whose client was killed mid-migration notices within a second
+ * and rolls back, instead of holding the migration lock until its statement
+ * ends.
  */
 export async function migrate(target: string | pg.Pool, options: MigrateOptions = {}): Promise<MigrationReport> {
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
@@ -122,16 +131,26 @@ function appliedMigrationNames(records: readonly MigrationRecord[], migrations: 
 }
 
 async function applyMigration(client: pg.ClientBase, migration: MigrationFile): Promise<void> {
-  const id = await recordMigrationStarted(client, migration.name, migration.checksum);
+  await client.query('BEGIN');
+  let id: string;
   try {
+    id = await recordMigrationStarted(client, migration.name, migration.checksum);
     // No parameters: pg then uses the simple query protocol, which accepts
-    // many statements in one string and wraps them in one implicit transaction.
+    // many statements in one string (run inside the transaction begun above).
     await client.query(migration.sql);
+    await recordMigrationFinished(client, id);
+    await client.query('COMMIT');
   } catch (error) {
-    await recordMigrationFailed(client, id, formatMigrationFailureLogs(migration.name, error));
+    await client.query('ROLLBACK');
+    // the row of a real failure is written after the rollback, on its own: that is what tells the next run (and Prisma) it failed
+    await recordMigrationFailed(client, migration.name, migration.checksum, formatMigrationFailureLogs(migration.name, error));
     throw new MigrationFailedError(migration.name, migration.path, describeSqlError(error), { cause: error });
   }
-  await recordMigrationFinished(client, id);
+}
+
+/** PostgreSQL 14+ only; older servers keep the default (a killed client is noticed when the statement ends). */
+async function detectLostClient(client: pg.ClientBase): Promise<void> {
+  await client.query(`SELECT set_config('client_connection_check_interval', '1s', false) WHERE current_setting('server_version_num')::int >= 140000`);
 }
 
 interface DedicatedConnection {
@@ -142,6 +161,7 @@ interface DedicatedConnection {
 async function openDedicatedConnection(target: string | pg.Pool): Promise<DedicatedConnection> {
   if (typeof target !== 'string') {
     const client = await target.connect();
+    await detectLostClient(client);
     // A broken run returns its connection destroyed, so a half-finished session
     // (open transaction, advisory lock) never goes back into the caller's pool.
     return { client, close: async (broken) => client.release(broken) };
@@ -151,5 +171,6 @@ async function openDedicatedConnection(target: string | pg.Pool): Promise<Dedica
   // process; the next query reports the failure instead.
   client.on('error', () => {});
   await client.connect();
+  await detectLostClient(client);
   return { client, close: () => client.end() };
 }

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
 /**
- * Written (and committed) before the migration runs, as Prisma does: if the
- * process dies mid-migration the row stays with finished_at NULL, and the
- * next run refuses instead of guessing.
+ * The row of a migration being applied, in the same transaction as its SQL:
+ * it commits only together with the migration (a kill mid-migration leaves no
+ * row, so nothing looks failed).
  */
 export async function recordMigrationStarted(client: pg.ClientBase, migrationName: string, checksum: string): Promise<string> {
   const id = randomUUID();
