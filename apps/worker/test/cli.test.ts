@@ -45,6 +45,9 @@ describe('worker CLI', () => {
             goals: [
               { id: 'a', name: 'A', type: 'sometimes', eventSource: 'login', requirement: { statCode: 's', operator: '>=', targetValue: 0 }, reward: { type: 'ITEM', rewardId: 'r', quantity: 1 } },
               { id: 'a', name: 'A2', type: 'absolute', eventSource: 'login', requirement: { statCode: 's', operator: '>=', targetValue: 1 }, reward: { type: 'ITEM', rewardId: 'r', quantity: 1 } },
+              // ids PostgreSQL cannot store: the worker used to die on the first event of such a goal, every restart
+              { id: 'nul\u0000id', name: 'N', type: 'absolute', eventSource: 'login', requirement: { statCode: 's', operator: '>=', targetValue: 1 }, reward: { type: 'ITEM', rewardId: 'r', quantity: 1 } },
+              { id: 'half\uD800', name: 'H', type: 'absolute', eventSource: 'login', requirement: { statCode: 's', operator: '>=', targetValue: 1 }, reward: { type: 'ITEM', rewardId: 'r', quantity: 1 } },
             ],
           },
         ],
@@ -56,6 +59,8 @@ describe('worker CLI', () => {
     expect(exit.stderr).toContain('challenge "c1" goal "a": type: Invalid option');
     expect(exit.stderr).toContain('requirement.targetValue');
     expect(exit.stderr).toContain('duplicate goal id');
+    expect(exit.stderr).toContain('must not contain U+0000');
+    expect(exit.stderr).toContain('lone surrogate');
   });
 
   it('exits non-zero with one clear line naming an unreachable database', async () => {

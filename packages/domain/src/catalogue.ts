@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CatalogueError } from './errors.js';
+import { storableId } from './storable-text.js';
 
 /**
  * The goal catalogue (`challenges.json`): Challenge → Goal. Loaded once at
@@ -11,7 +12,8 @@ export type GoalType = (typeof GOAL_TYPES)[number];
 export const EVENT_SOURCES = ['login', 'statistic'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
-const id = z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+// ids are stored (goal_id, challenge_id): the repository's rules, or the worker would die on the first event of such a goal
+const id = storableId;
 
 export const requirementSchema = z.strictObject({
   statCode: z.string().min(1, 'must not be empty'),

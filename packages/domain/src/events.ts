@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_PROGRESS } from './progress.js';
+import { storableId } from './storable-text.js';
 
 /**
  * Game events, parsed at the edge. Two native shapes (SPEC §4.1):
@@ -35,15 +36,7 @@ export type GameEvent = LoginEvent | StatisticEvent;
 
 export type EventParseResult = { ok: true; event: GameEvent } | { ok: false; reason: string };
 
-/** In `u` mode a paired surrogate is one code point, so only a lone half matches. */
-const LONE_SURROGATE = /\p{Cs}/u;
-// zod 4 counts code points for max(); PostgreSQL text cannot hold U+0000 or lone surrogates
-const id = z
-  .string()
-  .min(1)
-  .max(100)
-  .refine((s) => !s.includes('\u0000'), 'must not contain U+0000')
-  .refine((s) => !LONE_SURROGATE.test(s), 'must be well-formed Unicode (no lone surrogates)');
+const id = storableId;
 /**
  * RFC 3339 with an explicit zone. `new Date()` alone reads a zone-less string in
  * the process TZ (so the UTC day, and daily counting, would depend on where the

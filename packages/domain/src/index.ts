@@ -45,3 +45,4 @@ export type {
   SourcePositionMove,
   DeadLetter,
 } from './goal-repository.port.js';
+export { storableId, storableTextProblems } from './storable-text.js';

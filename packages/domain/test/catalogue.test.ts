@@ -287,3 +287,21 @@ describe('parseCatalogue lists schema and cross-check problems in one pass', () 
     expect(problems.some((p) => p.includes('prerequisite cycle'))).toBe(true);
   });
 });
+
+describe('parseCatalogue: ids PostgreSQL cannot store (issue #8 item 8)', () => {
+  it('refuses U+0000 and lone surrogates in challenge, goal and prerequisite ids, with the repository\'s messages', () => {
+    const problems = problemsOf(
+      catalogueInput({
+        'season\uD800': [{ id: 'ok' }],
+        c2: [{ id: 'kills\u0000100' }, { id: 'g2', prerequisites: ['x\uDC00'] }],
+      }),
+    ).join('\n');
+    expect(problems).toContain('must be well-formed Unicode (it contains a lone surrogate)');
+    expect(problems).toContain('must not contain U+0000 (PostgreSQL text cannot store it)');
+    expect(problems).toMatch(/prerequisites/);
+  });
+
+  it('accepts a surrogate pair (an emoji is one character)', () => {
+    expect(() => parseCatalogue(catalogueInput({ 'season-🎮': [{ id: 'goal-🎮' }] }))).not.toThrow();
+  });
+});

@@ -11,7 +11,8 @@ export async function loadCatalogueFile(path: string): Promise<CatalogueIndex> {
   }
   let decoded: unknown;
   try {
-    decoded = JSON.parse(text);
+    // editors on Windows save UTF-8 with a byte-order mark; the event source accepts one too
+    decoded = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     throw new CatalogueError([`${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`]);
   }

@@ -1,4 +1,4 @@
-import { GOAL_STATUSES, MAX_ID_LENGTH, MAX_PROGRESS, ValidationError, type ValidationIssue } from '@goals/domain';
+import { GOAL_STATUSES, MAX_ID_LENGTH, MAX_PROGRESS, storableTextProblems, ValidationError, type ValidationIssue } from '@goals/domain';
 
 /**
  * Checks of caller input, run before any SQL so a bad element rejects the
@@ -32,8 +32,7 @@ export class InputChecks {
         this.issues.push({ path, message: `must be at most ${limits.maxLength} characters, got ${characters}` });
       }
     }
-    if (value.includes('\u0000')) this.issues.push({ path, message: 'must not contain U+0000 (PostgreSQL text cannot store it)' });
-    if (LONE_SURROGATE.test(value)) this.issues.push({ path, message: 'must be well-formed Unicode (it contains a lone surrogate)' });
+    for (const message of storableTextProblems(value)) this.issues.push({ path, message });
   }
 
   nullableText(value: unknown, path: string): void {
@@ -116,7 +115,6 @@ export function checkBatch(
 export const MAX_BIGINT = 9_223_372_036_854_775_807n;
 const MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
 const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
