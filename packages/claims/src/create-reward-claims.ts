@@ -10,7 +10,7 @@ export interface CreateRewardClaimsOptions {
   repository: GoalRepository;
   catalogue: CatalogueIndex;
   granter: RewardGranter;
-  /** Retries of RetryableGrantError only. Default: 3 attempts, 50 ms doubling, at most 1000 ms per wait. */
+  /** Retries of RetryableGrantError only. Default: 3 attempts, 50 ms doubling, at most 1000 ms per wait, each grant call at most 5000 ms. */
   retry?: RetryOptions;
 }
 

@@ -7,15 +7,18 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Upper bound of one wait. Default 1000 ms. */
   maxDelayMs?: number;
+  /** Upper bound of one `grant` call; a slower one counts as a retryable failure (GrantTimeoutError). Default 5000 ms. */
+  grantTimeoutMs?: number;
 }
 
 export interface RetryPolicy {
   readonly attempts: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
+  readonly grantTimeoutMs: number;
 }
 
-const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 3, baseDelayMs: 50, maxDelayMs: 1000 };
+const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 3, baseDelayMs: 50, maxDelayMs: 1000, grantTimeoutMs: 5000 };
 
 /** Defaults filled in and checked once, when the use-case is created, not on every claim. */
 export function resolveRetryPolicy(options: RetryOptions | undefined): RetryPolicy {
@@ -23,12 +26,14 @@ export function resolveRetryPolicy(options: RetryOptions | undefined): RetryPoli
     attempts: options?.attempts ?? DEFAULT_RETRY_POLICY.attempts,
     baseDelayMs: options?.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
     maxDelayMs: options?.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+    grantTimeoutMs: options?.grantTimeoutMs ?? DEFAULT_RETRY_POLICY.grantTimeoutMs,
   };
   const issues: ValidationIssue[] = [];
   if (!Number.isSafeInteger(policy.attempts) || policy.attempts < 1) issues.push({ path: 'retry.attempts', message: 'must be an integer ≥ 1' });
   for (const key of ['baseDelayMs', 'maxDelayMs'] as const) {
     if (!Number.isFinite(policy[key]) || policy[key] < 0) issues.push({ path: `retry.${key}`, message: 'must be a finite number ≥ 0' });
   }
+  if (!Number.isSafeInteger(policy.grantTimeoutMs) || policy.grantTimeoutMs < 1) issues.push({ path: 'retry.grantTimeoutMs', message: 'must be an integer ≥ 1' });
   if (issues.length > 0) throw new ValidationError('createRewardClaims', issues);
   return policy;
 }

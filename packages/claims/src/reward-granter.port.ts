@@ -12,8 +12,9 @@ import type { Reward } from '@goals/domain';
  *   a repeat with success, not an error.
  * - Throw `RetryableGrantError` for failures worth trying again (timeouts,
  *   503s, throttling); anything else is taken as final.
- * - Enforce a timeout of your own: the claim holds a row lock and a pooled
- *   connection while `grant` runs.
+ * - Each call is bounded by the claim flow's `grantTimeoutMs` (default 5 s):
+ *   past it `signal` aborts and the attempt counts as a retryable failure.
+ *   Pass `signal` on to your HTTP client so an abandoned call stops too.
  */
 export interface RewardGranter {
   grant(request: GrantRequest): Promise<void>;
@@ -25,4 +26,6 @@ export interface GrantRequest {
   goalId: string;
   namespace: string;
   reward: Reward;
+  /** Aborts when the attempt's time (grantTimeoutMs) is up. */
+  signal: AbortSignal;
 }

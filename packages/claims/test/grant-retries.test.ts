@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRewardClaims, RetryableGrantError, RewardGrantFailedError } from '../src/index.js';
+import { createRewardClaims, GrantTimeoutError, RetryableGrantError, RewardGrantFailedError } from '../src/index.js';
 import { InMemoryGranter } from './support/in-memory-granter.js';
 import { arrangeRecord, catalogue, useClaimsDatabase } from './support/claims-fixture.js';
 
@@ -60,5 +60,28 @@ describe('granting with retries', () => {
     const error = await claimsWith(granter, 1).claimReward('single-attempt', 'kills-10').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'REWARD_GRANT_FAILED', attempts: 1 });
     expect(granter.calls).toHaveLength(1);
+  });
+});
+
+describe('a granter that never answers (issue #8 item 6)', () => {
+  it('each attempt ends after grantTimeoutMs: REWARD_GRANT_FAILED caused by GrantTimeoutError, signals aborted, the row lock released', async () => {
+    const signals: AbortSignal[] = [];
+    const silent = { grant: ({ signal }: { signal: AbortSignal }) => (signals.push(signal), new Promise<void>(() => undefined)) };
+    await arrangeRecord(f.repository, 'silent-granter', 'kills-10', 'completed');
+    const claims = createRewardClaims({ repository: f.repository, catalogue, granter: silent, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1, grantTimeoutMs: 150 } });
+
+    const error = await claims.claimReward('silent-granter', 'kills-10').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RewardGrantFailedError);
+    expect(error).toMatchObject({ code: 'REWARD_GRANT_FAILED', attempts: 2 });
+    expect((error as Error).cause).toBeInstanceOf(GrantTimeoutError);
+    expect(signals.map((s) => s.aborted)).toEqual([true, true]);
+    // the claim's transaction rolled back: another writer can lock the row at once
+    const tx = await f.repository.beginTx();
+    try {
+      expect((await tx.getProgressForUpdate('silent-granter', 'kills-10'))?.status).toBe('completed');
+    } finally {
+      await tx.rollback();
+    }
   });
 });

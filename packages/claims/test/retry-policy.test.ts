@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelayMs, resolveRetryPolicy } from '../src/retry-policy.js';
 
 describe('retry policy', () => {
-  it('defaults: 3 attempts, 50 ms doubling, capped at 1000 ms', () => {
-    expect(resolveRetryPolicy(undefined)).toEqual({ attempts: 3, baseDelayMs: 50, maxDelayMs: 1000 });
-    expect(resolveRetryPolicy({ attempts: 5 })).toEqual({ attempts: 5, baseDelayMs: 50, maxDelayMs: 1000 });
+  it('defaults: 3 attempts, 50 ms doubling, capped at 1000 ms, 5 s per grant call', () => {
+    expect(resolveRetryPolicy(undefined)).toEqual({ attempts: 3, baseDelayMs: 50, maxDelayMs: 1000, grantTimeoutMs: 5000 });
+    expect(resolveRetryPolicy({ attempts: 5 })).toEqual({ attempts: 5, baseDelayMs: 50, maxDelayMs: 1000, grantTimeoutMs: 5000 });
   });
 
   it('waits grow exponentially up to the cap, with at most half of each wait random', () => {

@@ -1,8 +1,8 @@
 /**
  * The one error family of the goals packages (the Go original's ChallengeError).
  * Callers switch on `code`, which is stable; messages are for humans.
- * TRANSACTION_CLOSED and DATABASE_ERROR belong to the persistence side: their
- * classes (TransactionClosedError, DatabaseError with the SQLSTATE) are
+ * TRANSACTION_CLOSED, DATABASE_ERROR and DATABASE_TIMEOUT belong to the persistence side: their
+ * classes (TransactionClosedError, DatabaseError with the SQLSTATE, DatabaseTimeoutError) are
  * defined by `@goals/prisma-repo`, the adapter of the GoalRepository port.
  */
 export const GOAL_ERROR_CODES = [
@@ -16,6 +16,7 @@ export const GOAL_ERROR_CODES = [
   'SOURCE_POSITION_CONFLICT',
   'PROGRESS_OVERFLOW',
   'DATABASE_ERROR',
+  'DATABASE_TIMEOUT',
   'CATALOGUE_INVALID',
 ] as const;
 export type GoalErrorCode = (typeof GOAL_ERROR_CODES)[number];

@@ -9,6 +9,6 @@ import { PostgresGoalRepository, type CreateGoalRepositoryOptions } from './repo
 export function createGoalRepository(options: CreateGoalRepositoryOptions): PostgresGoalRepository {
   const tuning = { copyThreshold: options.batchCopyThreshold };
   if ('pool' in options) return new PostgresGoalRepository(options.pool, false, tuning);
-  const pool: pg.Pool = createPool(options.connectionString, options.poolOptions);
+  const pool: pg.Pool = createPool(options.connectionString, options.poolOptions, options.timeouts);
   return new PostgresGoalRepository(pool, true, tuning);
 }

@@ -1,4 +1,3 @@
-export { createPool } from './connection/create-pool.js';
 export { createGoalRepository } from './create-goal-repository.js';
 export { PostgresGoalRepository, type CreateGoalRepositoryOptions } from './repository/postgres-goal-repository.js';
 export type {
@@ -13,5 +12,7 @@ export type {
   DeadLetter,
 } from '@goals/domain';
 export { DatabaseError } from './errors/database-error.js';
+export { DatabaseTimeoutError, type DatabaseTimeoutKind } from './errors/database-timeout-error.js';
+export { createPool, DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './connection/create-pool.js';
 export { TransactionClosedError } from './errors/transaction-closed-error.js';
 export { COPY_NULL, escapeCopyText } from './copy/copy-text.js';

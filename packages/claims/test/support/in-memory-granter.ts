@@ -7,9 +7,9 @@ import type { GrantRequest, RewardGranter } from '../../src/index.js';
  */
 export class InMemoryGranter implements RewardGranter {
   /** Every call, failed or not, in order. */
-  readonly calls: GrantRequest[] = [];
+  readonly calls: Omit<GrantRequest, 'signal'>[] = [];
   /** Grants that took effect, by idempotency key. */
-  readonly grants = new Map<string, GrantRequest>();
+  readonly grants = new Map<string, Omit<GrantRequest, 'signal'>>();
   readonly #queuedFailures: Error[] = [];
 
   failNext(...errors: Error[]): this {
@@ -17,7 +17,7 @@ export class InMemoryGranter implements RewardGranter {
     return this;
   }
 
-  async grant(request: GrantRequest): Promise<void> {
+  async grant({ signal: _signal, ...request }: GrantRequest): Promise<void> {
     this.calls.push(request);
     const failure = this.#queuedFailures.shift();
     if (failure !== undefined) throw failure;

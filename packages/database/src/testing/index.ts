@@ -6,3 +6,4 @@ export {
 } from './create-database-from-template.js';
 export { startTestCluster, type TestCluster, type TestClusterOptions } from './test-cluster.js';
 export type { TestDatabaseContext } from './test-database-context.js';
+export { StallingTcpProxy } from './stalling-tcp-proxy.js';

@@ -1,4 +1,4 @@
-import { GoalError } from '@goals/domain';
+import { GoalError, type GoalErrorCode } from '@goals/domain';
 
 /**
  * A statement, checkout or commit of the repository failed in PostgreSQL or
@@ -9,10 +9,10 @@ import { GoalError } from '@goals/domain';
 export class DatabaseError extends GoalError {
   /** PostgreSQL SQLSTATE when the server sent one (e.g. `23514` check violation). */
   readonly sqlState: string | undefined;
-  constructor(operation: string, cause: unknown) {
+  constructor(operation: string, cause: unknown, code: Extract<GoalErrorCode, 'DATABASE_ERROR' | 'DATABASE_TIMEOUT'> = 'DATABASE_ERROR', detailOverride?: string) {
     const sqlState = sqlStateOf(cause);
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    super('DATABASE_ERROR', operation, sqlState ? `${detail} (SQLSTATE ${sqlState})` : detail, { cause });
+    const detail = detailOverride ?? (cause instanceof Error ? cause.message : String(cause));
+    super(code, operation, sqlState ? `${detail} (SQLSTATE ${sqlState})` : detail, { cause });
     this.sqlState = sqlState;
   }
 }

@@ -1,5 +1,7 @@
 import { GoalError } from '@goals/domain';
 import { DatabaseError } from './database-error.js';
+import { DatabaseTimeoutError } from './database-timeout-error.js';
+import { timeoutKindOf } from './timeout-kind-of.js';
 
 /**
  * Errors of this family pass through; anything else is a database failure of
@@ -9,6 +11,8 @@ import { DatabaseError } from './database-error.js';
  */
 export function toDatabaseError(operation: string, error: unknown): GoalError {
   if (error instanceof GoalError) return error;
+  const timeout = timeoutKindOf(error);
+  if (timeout !== undefined) return new DatabaseTimeoutError(operation, timeout, error);
   const sqlState = prismaSqlState(error);
   if (sqlState === undefined) return new DatabaseError(operation, error);
   const message = error instanceof Error ? error.message : String(error);

@@ -7,11 +7,12 @@ import type { QueryPlace } from '../connection/query-place.js';
 import { TransactionRoutingPool } from '../connection/transaction-routing-pool.js';
 import { createUtcReadPool } from '../connection/utc-read-pool.js';
 import { toDatabaseError } from '../errors/to-database-error.js';
+import type { DatabaseTimeouts } from '../connection/create-pool.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { DEFAULT_COPY_THRESHOLD, GoalRepositoryMethods } from './goal-repository-methods.js';
 import { PostgresTxRepository } from './postgres-tx-repository.js';
 
-export type CreateGoalRepositoryOptions = ({ pool: pg.Pool } | { connectionString: string; poolOptions?: pg.PoolConfig }) & {
+export type CreateGoalRepositoryOptions = ({ pool: pg.Pool } | { connectionString: string; poolOptions?: pg.PoolConfig; timeouts?: Partial<DatabaseTimeouts> }) & {
   /**
    * Worker batches (batchApplyAbsolute, batchIncrementProgress,
    * batchCompleteDaily) of at least this many rows go through COPY; smaller
