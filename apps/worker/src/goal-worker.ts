@@ -3,6 +3,7 @@ import type { GoalRepository } from '@goals/domain';
 import { ProgressBuffer } from './buffer/progress-buffer.js';
 import { sourceDeadLetter } from './dead-letters/source-dead-letter.js';
 import { BufferFlusher } from './flush/buffer-flusher.js';
+import type { Readiness } from './observability/http-server.js';
 import type { Logger } from './observability/logger.js';
 import type { EventOutcome, WorkerMetrics } from './observability/metrics.js';
 import type { EventSourceReader, SourceRecord } from './sources/event-source.js';
@@ -24,7 +25,12 @@ export interface GoalWorkerOptions {
   flushIntervalMs: number;
   /** After `stop()`, the final flush must commit within this many ms, or `run()` rejects. */
   shutdownDeadlineMs: number;
+  /** A flush in flight for longer than this makes the worker not ready (/readyz 503: progress stalled). Default 30 s. */
+  stallAfterMs?: number;
 }
+
+/** A flush normally takes about a second; one in flight for 30 s means progress has stalled. */
+export const DEFAULT_STALL_AFTER_MS = 30_000;
 
 /** 32 MiB per buffer, two buffers: well inside the bin's 192 MB heap with the rest of the process. */
 export const DEFAULT_MAX_BUFFER_BYTES = 32 * 1024 * 1024;
@@ -66,7 +72,8 @@ export class GoalWorker {
   #inFlight: Promise<void> | null = null;
   #fatal: unknown = null;
   #ready = false;
-  #retrying = false;
+  #retrying: unknown = null;
+  #flushStartedAt: number | null = null;
   /** Positions this worker last committed, per partition (null = none stored): the compare-and-set base. */
   readonly #committed = new Map<string, bigint | null>();
   readonly #maxBufferBytes: number;
@@ -83,15 +90,28 @@ export class GoalWorker {
       metrics: options.metrics,
       logger: options.logger,
       giveUp: this.#giveUp.signal,
-      onRetrying: (retrying) => {
-        this.#retrying = retrying;
+      onRetrying: (retrying, failure) => {
+        this.#retrying = retrying ? (failure ?? 'unknown failure') : null;
       },
     });
   }
 
-  /** True while reading and flushing normally (for /readyz); false during start-up, retries and shutdown. */
+  /** True while reading and flushing normally (for /readyz); false during start-up, retries, a stalled flush and shutdown. */
   get ready(): boolean {
-    return this.#ready && !this.#retrying;
+    return this.readiness.ready;
+  }
+
+  /** Readiness with its reason (the /readyz body). */
+  get readiness(): Readiness {
+    if (!this.#ready) return { ready: false, reason: this.#stop.signal.aborted ? 'stopping' : 'not reading (starting, or finished)' };
+    if (this.#retrying !== null) {
+      return { ready: false, reason: `flush failed, retrying: ${this.#retrying instanceof Error ? this.#retrying.message : String(this.#retrying)}` };
+    }
+    const stallAfterMs = this.#options.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
+    if (this.#flushStartedAt !== null && performance.now() - this.#flushStartedAt > stallAfterMs) {
+      return { ready: false, reason: `progress stalled: a flush has been in flight for ${Math.round((performance.now() - this.#flushStartedAt) / 1000)} s (more than ${stallAfterMs} ms)` };
+    }
+    return { ready: true, reason: 'ready' };
   }
 
   /** Stop reading; `run()` then flushes what it holds and resolves. */
@@ -212,7 +232,10 @@ export class GoalWorker {
     const full = this.#buffer;
     this.#buffer = new ProgressBuffer();
     const flush = previous.then(async () => {
-      const result = await this.#flusher.flush(full, this.#committed);
+      this.#flushStartedAt = performance.now();
+      const result = await this.#flusher.flush(full, this.#committed).finally(() => {
+        this.#flushStartedAt = null;
+      });
       this.#flushDurations.push(result.durationMs);
       this.#rowsWritten += result.rowsWritten;
       this.#poisonRows += result.poisonRows;

@@ -21,6 +21,13 @@ const program = new Command()
   .option('--metrics-port <n>', 'port for /metrics, /healthz, /readyz on 127.0.0.1; 0 = any free port, logged (env GOALS_METRICS_PORT; default 9464)', integer)
   .option('--metrics-host <address>', 'address for the observability server (env GOALS_METRICS_HOST; default 127.0.0.1, 0.0.0.0 for probes from outside)')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env GOALS_LOG_LEVEL; default info)')
+  .option('--db-connect-timeout-ms <n>', 'connecting, and waiting for a free pooled connection (env GOALS_DB_CONNECT_TIMEOUT_MS; default 10000)', integer)
+  .option('--db-statement-timeout-ms <n>', 'server-side bound of one statement (env GOALS_DB_STATEMENT_TIMEOUT_MS; default 30000)', integer)
+  .option('--db-lock-timeout-ms <n>', 'server-side bound of one lock wait (env GOALS_DB_LOCK_TIMEOUT_MS; default 10000)', integer)
+  .option('--db-no-answer-timeout-ms <n>', 'client-side bound of one round trip: a peer that stopped answering (env GOALS_DB_NO_ANSWER_TIMEOUT_MS; default 40000)', integer)
+  .option('--stall-after-ms <n>', '/readyz answers 503 while a flush is in flight longer than this (env GOALS_STALL_AFTER_MS; default 30000)', integer)
+  .option('--http-request-timeout-ms <n>', 'a request to the observability server must arrive within this (env GOALS_HTTP_REQUEST_TIMEOUT_MS; default 10000)', integer)
+  .option('--http-keep-alive-ms <n>', 'idle keep-alive connections to it are closed after this (env GOALS_HTTP_KEEP_ALIVE_MS; default 5000)', integer)
   .option('--summary', 'print the run summary as JSON on stdout when done', false)
   .showHelpAfterError();
 

@@ -37,7 +37,10 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
       ? NdjsonSource.fromStream(stdin, config.sourceName ?? 'stdin')
       : NdjsonSource.fromFile(resolve(config.input), config.sourceName ?? `file:${resolve(config.input)}`);
   const database = await startDatabase({ databaseUrl: config.databaseUrl, log: (line: string) => logger.info(line) });
-  const repository = createGoalRepository({ connectionString: database.url });
+  const repository = createGoalRepository({
+    connectionString: database.url,
+    timeouts: { connectMs: config.dbConnectTimeoutMs, statementMs: config.dbStatementTimeoutMs, lockMs: config.dbLockTimeoutMs, noAnswerMs: config.dbNoAnswerTimeoutMs },
+  });
   const metrics = options.metrics ?? new WorkerMetrics();
   const worker = new GoalWorker({
     source,
@@ -50,8 +53,9 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     newReplay: config.newReplay,
     flushIntervalMs: config.flushIntervalMs,
     shutdownDeadlineMs: config.shutdownDeadlineMs,
+    stallAfterMs: config.stallAfterMs,
   });
-  const server = new ObservabilityServer(metrics, () => worker.ready);
+  const server = new ObservabilityServer(metrics, () => worker.readiness, { requestTimeoutMs: config.httpRequestTimeoutMs, keepAliveTimeoutMs: config.httpKeepAliveMs });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {

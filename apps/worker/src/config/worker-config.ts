@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_BUFFER_BYTES } from '../goal-worker.js';
+import { DEFAULT_DATABASE_TIMEOUTS } from '@goals/prisma-repo';
+import { DEFAULT_MAX_BUFFER_BYTES, DEFAULT_STALL_AFTER_MS } from '../goal-worker.js';
+import { DEFAULT_HTTP_TIMEOUTS } from '../observability/http-server.js';
 
 /**
  * Worker settings: environment variables, overridden by CLI flags, validated
@@ -19,6 +21,13 @@ import { DEFAULT_MAX_BUFFER_BYTES } from '../goal-worker.js';
  * | --metrics-port <n> (0 = any free port, logged) | GOALS_METRICS_PORT | 9464 |
  * | --metrics-host <address> | GOALS_METRICS_HOST | 127.0.0.1 (0.0.0.0 for probes from outside) |
  * | --log-level <level> | GOALS_LOG_LEVEL | info |
+ * | --db-connect-timeout-ms <n> | GOALS_DB_CONNECT_TIMEOUT_MS | 10000 (connect and pool checkout) |
+ * | --db-statement-timeout-ms <n> | GOALS_DB_STATEMENT_TIMEOUT_MS | 30000 |
+ * | --db-lock-timeout-ms <n> | GOALS_DB_LOCK_TIMEOUT_MS | 10000 |
+ * | --db-no-answer-timeout-ms <n> | GOALS_DB_NO_ANSWER_TIMEOUT_MS | 40000 (client side: a peer that stopped answering) |
+ * | --stall-after-ms <n> | GOALS_STALL_AFTER_MS | 30000 (/readyz 503 while a flush is in flight longer) |
+ * | --http-request-timeout-ms <n> | GOALS_HTTP_REQUEST_TIMEOUT_MS | 10000 |
+ * | --http-keep-alive-ms <n> | GOALS_HTTP_KEEP_ALIVE_MS | 5000 |
  */
 const positiveInt = z.coerce.number().int().positive();
 
@@ -35,6 +44,13 @@ export const workerConfigSchema = z.object({
   metricsPort: z.coerce.number().int().min(0).max(65_535).default(9464),
   metricsHost: z.string().min(1).default('127.0.0.1'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  dbConnectTimeoutMs: positiveInt.default(DEFAULT_DATABASE_TIMEOUTS.connectMs),
+  dbStatementTimeoutMs: positiveInt.default(DEFAULT_DATABASE_TIMEOUTS.statementMs),
+  dbLockTimeoutMs: positiveInt.default(DEFAULT_DATABASE_TIMEOUTS.lockMs),
+  dbNoAnswerTimeoutMs: positiveInt.default(DEFAULT_DATABASE_TIMEOUTS.noAnswerMs),
+  stallAfterMs: positiveInt.default(DEFAULT_STALL_AFTER_MS),
+  httpRequestTimeoutMs: positiveInt.default(DEFAULT_HTTP_TIMEOUTS.requestTimeoutMs),
+  httpKeepAliveMs: positiveInt.default(DEFAULT_HTTP_TIMEOUTS.keepAliveTimeoutMs),
 });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
@@ -52,6 +68,13 @@ const ENVIRONMENT: Record<keyof WorkerConfig, string> = {
   metricsPort: 'GOALS_METRICS_PORT',
   metricsHost: 'GOALS_METRICS_HOST',
   logLevel: 'GOALS_LOG_LEVEL',
+  dbConnectTimeoutMs: 'GOALS_DB_CONNECT_TIMEOUT_MS',
+  dbStatementTimeoutMs: 'GOALS_DB_STATEMENT_TIMEOUT_MS',
+  dbLockTimeoutMs: 'GOALS_DB_LOCK_TIMEOUT_MS',
+  dbNoAnswerTimeoutMs: 'GOALS_DB_NO_ANSWER_TIMEOUT_MS',
+  stallAfterMs: 'GOALS_STALL_AFTER_MS',
+  httpRequestTimeoutMs: 'GOALS_HTTP_REQUEST_TIMEOUT_MS',
+  httpKeepAliveMs: 'GOALS_HTTP_KEEP_ALIVE_MS',
 };
 
 export class ConfigError extends Error {

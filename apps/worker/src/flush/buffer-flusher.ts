@@ -1,4 +1,4 @@
-import { SourcePositionConflictError } from '@goals/domain';
+import { GoalError, SourcePositionConflictError } from '@goals/domain';
 import type { DeadLetter, GoalRepository, SourcePositionMove } from '@goals/domain';
 import { ProgressBuffer, type BufferEntry, type FlushBatch } from '../buffer/progress-buffer.js';
 import type { Logger } from '../observability/logger.js';
@@ -23,8 +23,8 @@ export interface FlusherOptions {
   logger: Logger;
   /** Retries of a transient failure stop when this signal aborts (the shutdown deadline). */
   giveUp: AbortSignal;
-  /** Told when a flush starts or stops retrying (readiness). */
-  onRetrying?: (retrying: boolean) => void;
+  /** Told when a flush starts or stops retrying (readiness), with the failure that made it retry. */
+  onRetrying?: (retrying: boolean, failure?: unknown) => void;
   retryBaseMs?: number;
   retryMaxMs?: number;
 }
@@ -66,6 +66,7 @@ export class BufferFlusher {
       return move;
     });
     let attempts = 0;
+    let statementTimeouts = 0;
     let delay = this.#options.retryBaseMs ?? 100;
     try {
       for (;;) {
@@ -81,7 +82,16 @@ export class BufferFlusher {
           const kind = error instanceof FatalFlushError ? 'fatal' : classifyWriteFailure(error);
           if (kind === 'fatal') throw error instanceof FatalFlushError ? error : new FatalFlushError(`flush failed and cannot be retried: ${messageOf(error)}`, { cause: error });
           if (this.#options.giveUp.aborted) throw error;
-          this.#options.onRetrying?.(true);
+          // the same buffer hits the same statement timeout again: retrying would loop forever
+          statementTimeouts = isStatementTimeout(error) ? statementTimeouts + 1 : 0;
+          if (statementTimeouts >= STATEMENT_TIMEOUTS_BEFORE_GIVING_UP) {
+            throw new FatalFlushError(
+              `a flush of ${entries.length} rows exceeded the database statement timeout ${statementTimeouts} times in a row: ` +
+                'raise --db-statement-timeout-ms or lower --max-buffer-rows / --max-buffer-bytes',
+              { cause: error },
+            );
+          }
+          this.#options.onRetrying?.(true, error);
           this.#options.metrics.flushRetries.inc();
           this.#options.logger.warn({ err: error, attempt: attempts, retryInMs: delay }, 'flush failed; retrying (reading is paused)');
           await abortableDelay(delay, this.#options.giveUp);
@@ -197,6 +207,13 @@ export class BufferFlusher {
     for (const letter of deadLetters) metrics.deadLetters.inc({ code: letter.errorCode });
     for (const move of moves) metrics.sourcePosition.set({ partition: move.partition }, Number(move.to));
   }
+}
+
+/** Consecutive statement timeouts of one flush after which it is not retried again. */
+const STATEMENT_TIMEOUTS_BEFORE_GIVING_UP = 3;
+
+function isStatementTimeout(error: unknown): boolean {
+  return error instanceof GoalError && error.code === 'DATABASE_TIMEOUT' && 'timeout' in error && error.timeout === 'statement';
 }
 
 function messageOf(error: unknown): string {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogueIndex } from '@goals/domain';
-import { createGoalRepository, type GoalRepository } from '@goals/prisma-repo';
+import { createGoalRepository, type DatabaseTimeouts, type GoalRepository } from '@goals/prisma-repo';
 import { pino } from 'pino';
 import { GoalWorker, type RunSummary } from '../../src/goal-worker.js';
 import { WorkerMetrics } from '../../src/observability/metrics.js';
@@ -30,10 +30,12 @@ export function startWorker(options: {
   maxBufferRows?: number;
   maxBufferBytes?: number;
   newReplay?: boolean;
+  stallAfterMs?: number;
+  timeouts?: Partial<DatabaseTimeouts>;
   flushIntervalMs?: number;
   shutdownDeadlineMs?: number;
 }): InProcessRun {
-  const repository = createGoalRepository({ connectionString: options.databaseUrl });
+  const repository = createGoalRepository({ connectionString: options.databaseUrl, ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }) });
   const metrics = new WorkerMetrics({ defaultMetrics: false });
   const source = options.source ?? NdjsonSource.fromFile(options.path ?? '', 'test-log');
   const worker = new GoalWorker({
@@ -45,6 +47,7 @@ export function startWorker(options: {
     maxBufferRows: options.maxBufferRows ?? 1_000,
     ...(options.maxBufferBytes === undefined ? {} : { maxBufferBytes: options.maxBufferBytes }),
     ...(options.newReplay === undefined ? {} : { newReplay: options.newReplay }),
+    ...(options.stallAfterMs === undefined ? {} : { stallAfterMs: options.stallAfterMs }),
     flushIntervalMs: options.flushIntervalMs ?? 60_000,
     shutdownDeadlineMs: options.shutdownDeadlineMs ?? 10_000,
   });
