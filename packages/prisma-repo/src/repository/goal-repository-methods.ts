@@ -3,7 +3,6 @@ import {
   GoalNotCompletedError,
   GoalNotFoundError,
   SourcePositionConflictError,
-  ValidationError,
   type AbsoluteProgressUpdate,
   type DailyCompletion,
   type DeadLetter,
