@@ -303,7 +303,7 @@ describe('connections', () => {
 
   it('a COPY the server aborts mid-stream leaves no connection in COPY mode', async () => {
     // Every statement of this pool times out after 30 ms: the 200,000-row COPY is cut off mid-stream.
-    const pool = createPool(f.database.url, { max: 2, options: '-c statement_timeout=30' });
+    const pool = createPool(f.database.url, { max: 2 }, { statementMs: 30 });
     const repo = createGoalRepository({ pool });
     try {
       const rows = Array.from({ length: 200_000 }, (_, i) => upsert({ userId: `user-${i}`, goalId: 'g', progress: i % 100 }));
