@@ -8,6 +8,7 @@ import { GoalWorker, type RunSummary } from './goal-worker.js';
 import { ObservabilityServer } from './observability/http-server.js';
 import { createLogger } from './observability/logger.js';
 import { WorkerMetrics } from './observability/metrics.js';
+import { SourceOwnership } from './ownership/source-ownership.js';
 import { NdjsonSource } from './sources/ndjson-source.js';
 
 export interface RunWorkerOptions {
@@ -55,6 +56,22 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     shutdownDeadlineMs: config.shutdownDeadlineMs,
     stallAfterMs: config.stallAfterMs,
   });
+  // one owner per source (and per file content): a second worker started at the same instant stops here
+  const fingerprint = source.fingerprint();
+  const ownedNames = [`source ${source.name}`, ...(fingerprint === undefined || config.newReplay ? [] : [`the content ${fingerprint}`])];
+  let ownershipLost: Error | undefined;
+  let ownership: SourceOwnership;
+  try {
+    ownership = await SourceOwnership.acquire(database.url, ownedNames, logger, (error) => {
+      ownershipLost = error;
+      logger.error({ err: error }, 'another worker took the source while this one was reconnecting; stopping');
+      worker.stop();
+    });
+  } catch (error) {
+    await repository.close();
+    await database.stop();
+    throw error;
+  }
   const server = new ObservabilityServer(metrics, () => worker.readiness, { requestTimeoutMs: config.httpRequestTimeoutMs, keepAliveTimeoutMs: config.httpKeepAliveMs });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -80,13 +97,16 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     const metricsPort = await server.listen(config.metricsPort, config.metricsHost);
     logger.info({ metricsPort, endpoints: ['/metrics', '/healthz', '/readyz'] }, 'observability server listening');
     options.onStarted?.({ metricsPort, databaseUrl: database.url });
-    return await worker.run();
+    const summary = await worker.run();
+    if (ownershipLost !== undefined) throw ownershipLost;
+    return summary;
   } finally {
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
     // a stopped stdin read would otherwise keep the process alive
     if (config.input === '-') stdin.destroy();
     await server.close();
+    await ownership.release();
     await repository.close();
     await database.stop();
     logger.flush();
