@@ -69,11 +69,23 @@ describe('worker CLI', () => {
     writeFileSync(cataloguePath, JSON.stringify({ challenges: [] }));
     const logPath = join(dir, 'events.ndjson');
     writeFileSync(logPath, '');
-    const worker = spawnWorker(['--input', logPath, '--catalogue', cataloguePath, '--database-url', 'postgres://nobody:secret@127.0.0.1:1/none']);
+    const worker = spawnWorker(['--input', logPath, '--catalogue', cataloguePath, '--database-url', 'postgres://nobody:secret@127.0.0.1:1/none?password=secret2']);
     const exit = await worker.exited;
     expect(exit.code).toBe(1);
     const line = exit.stderr.split('\n').find((l) => l.startsWith('goals-worker:')) ?? '';
     expect(line).toContain('127.0.0.1:1');
-    expect(line).not.toContain('secret');
+    expect(exit.stderr).not.toContain('secret');
+  });
+
+  it('explains a database URL that does not parse (a # in the password), printing no part of the password (issue #8 item 10)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goals-cli-'));
+    const cataloguePath = join(dir, 'challenges.json');
+    writeFileSync(cataloguePath, JSON.stringify({ challenges: [] }));
+    const logPath = join(dir, 'events.ndjson');
+    writeFileSync(logPath, '');
+    const exit = await spawnWorker(['--input', logPath, '--catalogue', cataloguePath, '--database-url', 'postgres://nobody:se#cret@127.0.0.1:1/none']).exited;
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toContain('# as %23');
+    expect(exit.stderr).not.toMatch(/se#|cret/);
   });
 });

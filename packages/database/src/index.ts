@@ -3,6 +3,8 @@ export { migrate, type MigrateOptions, type MigrationReport } from './migrations
 export { resolveMigration, type MigrationResolution } from './migrations/resolve-migration.js';
 export { checkConnection } from './connection/check-connection.js';
 export { maskConnectionUrl } from './connection/mask-connection-url.js';
+export { explainUnparsableUrl } from './connection/explain-unparsable-url.js';
+export { DatabaseUrlInvalidError } from './errors/database-url-invalid-error.js';
 export { defaultMigrationsDir } from './repository-paths.js';
 export { DatabaseSetupError } from './errors/database-setup-error.js';
 export { DatabaseUnreachableError } from './errors/database-unreachable-error.js';
