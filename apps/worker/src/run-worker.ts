@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { startDatabase } from '@goals/database';
 import { createGoalRepository } from '@goals/prisma-repo';
-import type { WorkerConfig } from './config/worker-config.js';
+import { defaultSourceName, type WorkerConfig } from './config/worker-config.js';
 import { loadCatalogueFile } from './config/catalogue-file.js';
 import { GoalWorker, type RunSummary } from './goal-worker.js';
 import { ObservabilityServer } from './observability/http-server.js';
@@ -36,7 +36,7 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
   const source =
     config.input === '-'
       ? NdjsonSource.fromStream(stdin, config.sourceName ?? 'stdin')
-      : NdjsonSource.fromFile(resolve(config.input), config.sourceName ?? `file:${resolve(config.input)}`);
+      : NdjsonSource.fromFile(resolve(config.input), config.sourceName ?? defaultSourceName(config.input));
   const database = await startDatabase({ databaseUrl: config.databaseUrl, log: (line: string) => logger.info(line) });
   const repository = createGoalRepository({
     connectionString: database.url,

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,5 +88,28 @@ describe('worker CLI', () => {
     expect(exit.code).toBe(1);
     expect(exit.stderr).toContain('# as %23');
     expect(exit.stderr).not.toMatch(/se#|cret/);
+  });
+});
+
+describe('smaller items of issue #8 (11)', () => {
+  it('a default source name over 200 characters is refused at start-up, pointing at --source-name', () => {
+    const longPath = `/tmp/${'deeply-nested-directory/'.repeat(9)}events.ndjson`;
+    let error: unknown;
+    try {
+      resolveWorkerConfig({ input: longPath }, { GOALS_CATALOGUE: 'c.json' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain('--source-name');
+    expect((error as ConfigError).message).toContain('more than the 200');
+    expect(resolveWorkerConfig({ input: longPath, sourceName: 'events' }, { GOALS_CATALOGUE: 'c.json' }).sourceName).toBe('events');
+  });
+
+  it("every direct `node …/main.js` run in the README that processes events carries the bin's heap cap", () => {
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const runs = readme.split('\n').filter((line) => /node\s.*main\.js/.test(line) && !line.includes('--help'));
+    expect(runs.length).toBeGreaterThan(0);
+    for (const line of runs) expect(line).toContain('--max-old-space-size=192');
   });
 });

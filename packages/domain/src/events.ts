@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_PROGRESS } from './progress.js';
 import { storableId } from './storable-text.js';
+import { isStorableTime } from './storable-time.js';
 
 /**
  * Game events, parsed at the edge. Two native shapes (SPEC §4.1):
@@ -53,6 +54,11 @@ const instant = z.union([z.string(), z.number()]).transform((value, ctx) => {
   }
   if (Number.isNaN(date.getTime()) || (typeof value === 'string' && !isRealRfc3339(value))) {
     ctx.addIssue({ code: 'custom', message: 'is not a valid time' });
+    return z.NEVER;
+  }
+  if (!isStorableTime(date.getTime())) {
+    // counted as applied, every row would then be refused by the database
+    ctx.addIssue({ code: 'custom', message: `is outside the years 1 to 9999 UTC that progress timestamps can hold (${date.toISOString()})` });
     return z.NEVER;
   }
   return date;

@@ -46,3 +46,4 @@ export type {
   DeadLetter,
 } from './goal-repository.port.js';
 export { storableId, storableTextProblems } from './storable-text.js';
+export { isStorableTime, MIN_STORABLE_TIME_MS, MAX_STORABLE_TIME_MS } from './storable-time.js';

@@ -160,3 +160,14 @@ describe('ids PostgreSQL cannot store', () => {
     expect(parseGameEventLine(`{"id":"e","type":"login","userId":"\\ud800","namespace":"n","occurredAt":"${at}"}`)).toMatchObject({ ok: false, reason: expect.stringContaining('well-formed') });
   });
 });
+
+describe('times the database cannot store (issue #8 item 11)', () => {
+  it('rejects an occurredAt outside years 1..9999 UTC at parse time, as epoch milliseconds or RFC 3339', () => {
+    const login = (occurredAt: unknown) => JSON.stringify({ id: 'e', type: 'login', userId: 'u', namespace: 'n', occurredAt });
+    expect(parseGameEventLine(login(8.64e15))).toMatchObject({ ok: false, reason: expect.stringContaining('years 1 to 9999') });
+    expect(parseGameEventLine(login(-62_200_000_000_000))).toMatchObject({ ok: false, reason: expect.stringContaining('years 1 to 9999') });
+    expect(parseGameEventLine(login('0000-06-01T00:00:00Z'))).toMatchObject({ ok: false, reason: expect.stringContaining('years 1 to 9999') });
+    expect(parseGameEventLine(login('9999-12-31T23:59:59.999Z'))).toMatchObject({ ok: true });
+    expect(parseGameEventLine(login('0001-01-01T00:00:00Z'))).toMatchObject({ ok: true });
+  });
+});

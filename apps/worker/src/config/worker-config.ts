@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_TIMEOUTS } from '@goals/prisma-repo';
 import { DEFAULT_MAX_BUFFER_BYTES, DEFAULT_STALL_AFTER_MS } from '../goal-worker.js';
@@ -30,10 +31,12 @@ import { DEFAULT_HTTP_TIMEOUTS } from '../observability/http-server.js';
  * | --http-keep-alive-ms <n> | GOALS_HTTP_KEEP_ALIVE_MS | 5000 |
  */
 const positiveInt = z.coerce.number().int().positive();
+/** source_positions.source is VARCHAR(200). */
+const MAX_SOURCE_NAME_LENGTH = 200;
 
 export const workerConfigSchema = z.object({
   input: z.string().min(1).default('-'),
-  sourceName: z.string().min(1).max(200).optional(),
+  sourceName: z.string().min(1).max(MAX_SOURCE_NAME_LENGTH).optional(),
   catalogue: z.string({ error: 'a goal catalogue is required: --catalogue <challenges.json> or GOALS_CATALOGUE' }).min(1),
   databaseUrl: z.string().min(1).optional(),
   maxBufferRows: positiveInt.default(50_000),
@@ -84,6 +87,11 @@ export class ConfigError extends Error {
   }
 }
 
+/** The identity of a file's stored position when no --source-name is given: its absolute path. */
+export function defaultSourceName(input: string): string {
+  return `file:${resolve(input)}`;
+}
+
 /** Flags win over the environment; empty environment values count as unset. */
 export function resolveWorkerConfig(flags: Partial<Record<keyof WorkerConfig, unknown>>, env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const merged: Record<string, unknown> = {};
@@ -103,7 +111,18 @@ export function resolveWorkerConfig(flags: Partial<Record<keyof WorkerConfig, un
       return variable ? `${key} (--${kebab(key)} / ${variable}): ${issue.message}` : issue.message;
     }));
   }
-  return parsed.data;
+  const config = parsed.data;
+  if (config.input !== '-' && config.sourceName === undefined) {
+    const name = defaultSourceName(config.input);
+    const length = [...name].length;
+    if (length > MAX_SOURCE_NAME_LENGTH) {
+      throw new ConfigError([
+        `sourceName (--source-name / ${ENVIRONMENT.sourceName}): the default source name "file:<absolute path>" is ${length} characters, ` +
+          `more than the ${MAX_SOURCE_NAME_LENGTH} a stored position may have; give this input a shorter stable name with --source-name`,
+      ]);
+    }
+  }
+  return config;
 }
 
 function kebab(name: string): string {

@@ -1,4 +1,4 @@
-import { MAX_ID_LENGTH, MAX_PROGRESS } from '@goals/domain';
+import { isStorableTime, MAX_ID_LENGTH, MAX_PROGRESS } from '@goals/domain';
 import type { AbsoluteProgressUpdate, DailyCompletion, ProgressIncrement, ProgressUpsert } from '@goals/domain';
 
 /**
@@ -106,13 +106,11 @@ function isInt(value: unknown, min: number): boolean {
   return typeof value === 'number' && (value | 0) === value && value >= min && value <= MAX_PROGRESS;
 }
 
-const MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
-const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
 function isDate(value: unknown): boolean {
   if (!(value instanceof Date)) return false;
   const time = value.getTime();
-  return time >= MIN_TIME && time <= MAX_TIME;
+  return isStorableTime(time);
 }
 
 function isRecord(value: unknown): boolean {

@@ -1,4 +1,4 @@
-import { GOAL_STATUSES, MAX_ID_LENGTH, MAX_PROGRESS, storableTextProblems, ValidationError, type ValidationIssue } from '@goals/domain';
+import { isStorableTime, GOAL_STATUSES, MAX_ID_LENGTH, MAX_PROGRESS, storableTextProblems, ValidationError, type ValidationIssue } from '@goals/domain';
 
 /**
  * Checks of caller input, run before any SQL so a bad element rejects the
@@ -64,7 +64,7 @@ export class InputChecks {
       this.issues.push({ path, message: `must be a Date, got ${describe(value)}` });
     } else if (Number.isNaN(value.getTime())) {
       this.issues.push({ path, message: 'must be a valid Date, got Invalid Date' });
-    } else if (value.getTime() < MIN_TIME || value.getTime() > MAX_TIME) {
+    } else if (!isStorableTime(value.getTime())) {
       // Years outside 1..9999 have no ISO 8601 form that PostgreSQL reads back.
       this.issues.push({ path, message: `must be between years 1 and 9999 UTC, got ${value.toISOString()}` });
     }
@@ -113,8 +113,6 @@ export function checkBatch(
 }
 
 export const MAX_BIGINT = 9_223_372_036_854_775_807n;
-const MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
-const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
