@@ -6,6 +6,7 @@ import { EmbeddedPostgresError } from '../errors/embedded-postgres-error.js';
 import { findFreePort } from './find-free-port.js';
 import { loadEmbeddedPostgres } from './load-embedded-postgres.js';
 import { RecentServerOutput } from './recent-server-output.js';
+import { isOrphanedPostmaster } from './orphaned-postmaster.js';
 import { findRunningPostmaster, waitUntilPostmasterReady } from './running-postmaster.js';
 
 export interface EmbeddedClusterOptions {
@@ -43,6 +44,8 @@ const THROWAWAY_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_wr
 export class EmbeddedCluster {
   readonly #server: EmbeddedPostgres | undefined;
   #serverPid: number | undefined;
+  /** A server found orphaned (its starter was killed) and taken over: stopped by signal, as we hold no handle on it. */
+  #adoptedPid: number | undefined;
   readonly #log: (line: string) => void;
   #stopping: Promise<void> | undefined;
 
@@ -56,9 +59,9 @@ export class EmbeddedCluster {
     this.#log = log;
   }
 
-  /** False when another process started the server and we merely connect to it. */
+  /** False when another (live) process started the server and we merely connect to it. */
   get ownsServer(): boolean {
-    return this.#server !== undefined;
+    return this.#server !== undefined || this.#adoptedPid !== undefined;
   }
 
   /** Superuser URL for one database of this cluster. */
@@ -136,6 +139,14 @@ export class EmbeddedCluster {
 
   static async #attach(dataDir: string, pid: number, port: number, log: (line: string) => void): Promise<EmbeddedCluster> {
     const cluster = new EmbeddedCluster(dataDir, port, undefined, log);
+    if (await isOrphanedPostmaster(pid)) {
+      // its starter was killed (kill -9): nobody would ever stop it, so this process takes it over
+      cluster.#adoptedPid = pid;
+      log(
+        `found an orphaned embedded PostgreSQL (pid ${pid}, port ${port}, data ${dataDir}) left running by a process that was killed; ` +
+          'using it, and this process will stop it when it is done',
+      );
+    }
     try {
       await checkConnection(cluster.urlFor('postgres'));
     } catch (error) {
@@ -146,7 +157,12 @@ export class EmbeddedCluster {
         { cause: error },
       );
     }
-    log(`using embedded PostgreSQL already running on 127.0.0.1:${port} (pid ${pid}, data ${dataDir})`);
+    if (cluster.#adoptedPid !== undefined) {
+      cluster.#serverPid = pid;
+      cluster.#handleTerminationSignals();
+    } else {
+      log(`using embedded PostgreSQL already running on 127.0.0.1:${port} (pid ${pid}, data ${dataDir}), started by another process that will stop it`);
+    }
     return cluster;
   }
 
@@ -160,6 +176,11 @@ export class EmbeddedCluster {
     process.removeListener('SIGINT', this.#onSignal);
     process.removeListener('SIGTERM', this.#onSignal);
     process.removeListener('exit', this.#onExit);
+    if (this.#adoptedPid !== undefined) {
+      await stopByPid(this.#adoptedPid);
+      this.#log(`embedded PostgreSQL on port ${this.port} (taken over, pid ${this.#adoptedPid}) stopped`);
+      return;
+    }
     if (!this.#server) return;
     await this.#server.stop();
     this.#log(`embedded PostgreSQL on port ${this.port} stopped`);
@@ -192,6 +213,24 @@ export class EmbeddedCluster {
       // Our listener is gone now, so re-raising ends the process the default way.
       .finally(() => process.kill(process.pid, signal));
   };
+}
+
+/** SIGINT is PostgreSQL's fast shutdown; waits until the postmaster is gone (at most 30 s). */
+async function stopByPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return; // already gone
+  }
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function isInitialised(dataDir: string): Promise<boolean> {
