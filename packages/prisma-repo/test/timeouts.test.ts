@@ -9,17 +9,20 @@ const f = useRepository();
 const upsert = (userId: string) => ({ userId, goalId: 'g', challengeId: 'c', namespace: 'ns', progress: 1, status: 'in_progress' as const, completedAt: null });
 
 describe('database timeouts', () => {
-  it('a full pool: the next beginTx and even a plain read give up after connectMs instead of waiting forever', async () => {
+  it('a full pool: the next beginTx and a plain write give up after connectMs instead of waiting forever', async () => {
     const repo = createGoalRepository({ connectionString: f.database.url, poolOptions: { max: 1 }, timeouts: { connectMs: 300 } });
+    const holder = await repo.beginTx();
     try {
-      const holder = await repo.beginTx();
       const begin = await repo.beginTx().catch((e: unknown) => e);
       expect(begin).toBeInstanceOf(DatabaseTimeoutError);
       expect(begin).toMatchObject({ code: 'DATABASE_TIMEOUT', timeout: 'connect', operation: 'beginTx' });
-      await expect(repo.getProgress('u', 'g')).rejects.toMatchObject({ code: 'DATABASE_TIMEOUT', timeout: 'connect' });
+      // (typed-client reads have the repository's own read pool since #9, bounded by the same connectMs)
+      await expect(repo.batchUpsertProgress([upsert('waiting')])).rejects.toMatchObject({ code: 'DATABASE_TIMEOUT', timeout: 'connect' });
       await holder.rollback();
-      await expect(repo.getProgress('u', 'g')).resolves.toBeNull();
+      await repo.batchUpsertProgress([upsert('after-release')]);
+      await expect(repo.getProgress('after-release', 'g')).resolves.toMatchObject({ progress: 1 });
     } finally {
+      await holder.rollback();
       await repo.close();
     }
   });
