@@ -2,7 +2,6 @@ import pg from 'pg';
 import { ReportingError } from '../errors/reporting-error.js';
 import { clearSummaryTable } from '../sql/clear-summary-table.js';
 import { insertDailyCounts } from '../sql/insert-daily-counts.js';
-import { insertAllNamespaceGoalCounts } from '../sql/insert-all-namespace-goal-counts.js';
 import { insertGoalCounts } from '../sql/insert-goal-counts.js';
 import { insertNamespacePlayers } from '../sql/insert-namespace-players.js';
 import { insertPlayerSummaries } from '../sql/insert-player-summaries.js';
@@ -22,10 +21,7 @@ export interface RefreshReport {
 const FILL: Record<SummaryTable, (client: pg.ClientBase) => Promise<void>> = {
   reporting_players: insertPlayerSummaries,
   reporting_namespace_players: insertNamespacePlayers,
-  reporting_goal_counts: async (client) => {
-    await insertGoalCounts(client);
-    await insertAllNamespaceGoalCounts(client);
-  },
+  reporting_goal_counts: insertGoalCounts,
   reporting_daily_counts: insertDailyCounts,
 };
 
