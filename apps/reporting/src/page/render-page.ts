@@ -7,6 +7,8 @@ export interface PageModel {
   snapshot: SummarySnapshot | null;
   namespace: string | undefined;
   namespaces: { namespace: string; players: number }[];
+  /** there are more namespaces than the select lists */
+  moreNamespaces: boolean;
   playersSeen: number;
   challenges: {
     challengeId: string;
@@ -58,6 +60,7 @@ function namespaceForm(model: PageModel): string {
     ...model.namespaces.map(
       (entry) => `<option value="${escapeHtml(entry.namespace)}"${entry.namespace === model.namespace ? ' selected' : ''}>${escapeHtml(entry.namespace)} (${formatInteger(entry.players)} players)</option>`,
     ),
+    ...(model.moreNamespaces ? ['<option disabled>… more: open /?namespace=&lt;name&gt;</option>'] : []),
   ];
   return `<form class="namespace-form" method="get" action="/"><label for="namespace">Namespace</label> <select id="namespace" name="namespace">${options.join('')}</select> <button type="submit">Show</button></form>`;
 }
