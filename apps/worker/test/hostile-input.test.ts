@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -11,6 +11,7 @@ import { DEAD_LETTER_PAYLOAD_CHARS } from '../src/dead-letters/source-dead-lette
 import { NdjsonSource } from '../src/sources/ndjson-source.js';
 import { diffTables, foldEvents, readTable } from './support/expected-table.js';
 import { startWorker } from './support/in-process-worker.js';
+import { spawnWorker } from './support/worker-process.js';
 
 /**
  * Inputs a hostile user or a bad production day produces (issue #8, items 1–4
@@ -164,4 +165,28 @@ describe('4. a newline that arrives later', () => {
     expect((await run(NdjsonSource.fromFile(path, 'growing'))).events.applied).toBe(1);
     expect(diffTables(foldEvents(catalogue, [0, 1, 2, 3, 4].map((i) => kill(i))), await readTable(database.url))).toEqual([]);
   });
+});
+
+describe('1. a flood of large malformed lines, in the real process with the bin\'s heap cap', () => {
+  it('does not exhaust the 192 MB heap (it did in about a second), and dead-letters every line', async () => {
+    const path = join(dir(), 'flood.ndjson');
+    // 1,600 lines of 100 KB (160 MB): held whole as payloads until the flush, they overflowed the heap on every restart
+    const fd = openSync(path, 'w');
+    try {
+      for (let i = 0; i < 1_600; i++) writeSync(fd, `{"id":"bad-${i}","junk":"${String(i % 10).repeat(100_000)}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    const cataloguePath = join(dir(), 'challenges.json');
+    writeFileSync(cataloguePath, JSON.stringify(catalogueInput));
+    try {
+      const exit = await spawnWorker(['--input', path, '--catalogue', cataloguePath, '--database-url', database.url, '--summary', '--log-level', 'warn'], {}, ['--max-old-space-size=192']).exited;
+      expect(exit.code, exit.stderr.slice(-1500)).toBe(0);
+      expect((JSON.parse(exit.stdout.trim().split('\n').at(-1) ?? '{}') as { events: unknown }).events).toEqual({ applied: 0, ignored: 0, dead_lettered: 1_600 });
+      const { rows } = await admin.query<{ letters: number; longest: number }>('SELECT count(*)::int AS letters, max(length(payload))::int AS longest FROM dead_letters');
+      expect(rows).toEqual([{ letters: 1_600, longest: DEAD_LETTER_PAYLOAD_CHARS }]);
+    } finally {
+      rmSync(path, { force: true });
+    }
+  }, 120_000);
 });

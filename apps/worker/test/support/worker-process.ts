@@ -12,8 +12,8 @@ export interface WorkerProcess {
 }
 
 /** The real worker CLI in a child process (TypeScript via tsx), logging at debug level so flushes can be awaited. */
-export function spawnWorker(args: readonly string[], env: NodeJS.ProcessEnv = {}): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--metrics-port', '0', '--log-level', 'debug', ...args], {
+export function spawnWorker(args: readonly string[], env: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []): WorkerProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN, '--metrics-port', '0', '--log-level', 'debug', ...args], {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
