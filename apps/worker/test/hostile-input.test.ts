@@ -41,6 +41,8 @@ let admin: pg.Pool;
 beforeEach(async () => {
   database = await createTestDatabase();
   admin = new pg.Pool({ connectionString: database.url });
+  // pool.end() resolves before its connections have closed; drop() then terminates them
+  admin.on('error', () => {});
 });
 afterEach(async () => {
   await admin.end();

@@ -8,6 +8,8 @@ const f = useClaimsDatabase();
 let admin: pg.Pool;
 beforeAll(() => {
   admin = new pg.Pool({ connectionString: f.database.url, max: 1 });
+  // pool.end() resolves before its connections have closed; the database's drop() then terminates them
+  admin.on('error', () => {});
 });
 afterAll(async () => {
   await admin?.end();

@@ -41,6 +41,8 @@ let pool: pg.Pool;
 beforeAll(async () => {
   database = await createTestDatabase();
   pool = new pg.Pool({ connectionString: database.url });
+  // pool.end() resolves before its connections have closed; drop() then terminates them
+  pool.on('error', () => {});
 });
 
 afterAll(async () => {

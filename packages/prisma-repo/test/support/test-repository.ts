@@ -24,6 +24,8 @@ export function useRepository(options: { truncateBeforeEach?: boolean; batchCopy
     fixture.pool = createPool(fixture.database.url, { max: 20 });
     fixture.repo = createGoalRepository({ pool: fixture.pool, batchCopyThreshold: options.batchCopyThreshold });
     fixture.admin = new pg.Pool({ connectionString: fixture.database.url, max: 5 });
+    // pool.end() resolves before its connections have closed; drop() then terminates them (57P01)
+    fixture.admin.on('error', () => {});
   });
   if (options.truncateBeforeEach !== false) {
     beforeEach(async () => {
