@@ -33,7 +33,7 @@ describe('db:migrate', () => {
       async (database) => {
         const first = await runMigrateCli(database.url);
         expect(first).toMatchObject({ exitCode: 0, stderr: '' });
-        expect(first.stdout).toContain('applied 4 migration(s): 20261127000000_init, 20261127000100_worker_state, 20261201000000_worker_identity, 20261201210000_reporting');
+        expect(first.stdout).toContain('applied 5 migration(s): 20261127000000_init, 20261127000100_worker_state, 20261201000000_worker_identity, 20261201210000_reporting, 20261201220000_partition_leases');
 
         const second = await runMigrateCli(database.url);
         expect(second.exitCode).toBe(0);

@@ -19,6 +19,7 @@ const INIT = '20261127000000_init';
 const WORKER_STATE = '20261127000100_worker_state';
 const WORKER_IDENTITY = '20261201000000_worker_identity';
 const REPORTING = '20261201210000_reporting';
+const PARTITION_LEASES = '20261201220000_partition_leases';
 
 interface MigrationRow {
   id: string;
@@ -64,9 +65,9 @@ describe('migrate', () => {
   it('applies every folder of prisma/migrations in name order and records them as prisma migrate deploy does', async () => {
     const report = await migrate(database.url);
 
-    expect(report).toEqual({ applied: [INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING], alreadyApplied: [] });
+    expect(report).toEqual({ applied: [INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING, PARTITION_LEASES], alreadyApplied: [] });
     const rows = await migrationRows();
-    expect(rows.map((row) => row.migration_name)).toEqual([INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING]);
+    expect(rows.map((row) => row.migration_name)).toEqual([INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING, PARTITION_LEASES]);
     for (const row of rows) {
       expect(row.checksum).toBe(await sha256Of(path.join(defaultMigrationsDir(), row.migration_name, 'migration.sql')));
       expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -76,7 +77,7 @@ describe('migrate', () => {
       expect(row.logs).toBeNull();
       expect(row.rolled_back_at).toBeNull();
     }
-    for (const table of ['user_goal_progress', 'source_positions', 'dead_letters']) {
+    for (const table of ['user_goal_progress', 'source_positions', 'dead_letters', 'partition_leases', 'worker_heartbeats']) {
       expect(await tableExists(table)).toBe(true);
     }
   });
@@ -105,22 +106,22 @@ describe('migrate', () => {
 
     const report = await migrate(database.url);
 
-    expect(report).toEqual({ applied: [], alreadyApplied: [INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING] });
+    expect(report).toEqual({ applied: [], alreadyApplied: [INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING, PARTITION_LEASES] });
     expect(await migrationRows()).toEqual(before);
   });
 
   it('applies each migration exactly once when two runs race', async () => {
     const reports = await Promise.all([migrate(database.url), migrate(database.url)]);
 
-    expect(reports.flatMap((report) => report.applied).sort()).toEqual([INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING]);
-    expect(reports.flatMap((report) => report.alreadyApplied).sort()).toEqual([INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING]);
-    expect((await migrationRows()).map((row) => row.migration_name)).toEqual([INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING]);
+    expect(reports.flatMap((report) => report.applied).sort()).toEqual([INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING, PARTITION_LEASES]);
+    expect(reports.flatMap((report) => report.alreadyApplied).sort()).toEqual([INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING, PARTITION_LEASES]);
+    expect((await migrationRows()).map((row) => row.migration_name)).toEqual([INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING, PARTITION_LEASES]);
   });
 
   it("accepts a pg.Pool and returns the connection to it", async () => {
     const report = await migrate(pool);
 
-    expect(report.applied).toEqual([INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING]);
+    expect(report.applied).toEqual([INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING, PARTITION_LEASES]);
     expect(pool.totalCount).toBe(pool.idleCount);
     await expect(pool.query('SELECT count(*) FROM user_goal_progress')).resolves.toBeDefined();
   });
@@ -132,7 +133,7 @@ describe('migrate', () => {
 
     const report = await migrate(database.url, { migrationsDir });
 
-    expect(report).toEqual({ applied: ['20261230000000_add_note'], alreadyApplied: [INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING] });
+    expect(report).toEqual({ applied: ['20261230000000_add_note'], alreadyApplied: [INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING, PARTITION_LEASES] });
   });
 
   it('refuses to run when an applied migration.sql was edited, naming the folder and the file', async () => {
@@ -148,7 +149,7 @@ describe('migrate', () => {
     expect(error).toMatchObject({ code: 'MIGRATION_CHECKSUM_MISMATCH', migrationName: INIT, migrationFile: edited });
     expect((error as Error).message).toContain(INIT);
     expect((error as Error).message).toContain(edited);
-    expect((await migrationRows()).map((row) => row.migration_name)).toEqual([INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING]);
+    expect((await migrationRows()).map((row) => row.migration_name)).toEqual([INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING, PARTITION_LEASES]);
   });
 
   describe('when a migration fails', () => {
@@ -230,6 +231,6 @@ describe('migrate', () => {
 
   it('sees the same folders as the repository', async () => {
     const folders = (await readdir(defaultMigrationsDir(), { withFileTypes: true })).filter((entry) => entry.isDirectory());
-    expect(folders.map((entry) => entry.name).sort()).toEqual([INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING]);
+    expect(folders.map((entry) => entry.name).sort()).toEqual([INIT, WORKER_STATE, WORKER_IDENTITY, REPORTING, PARTITION_LEASES]);
   });
 });

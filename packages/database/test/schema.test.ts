@@ -55,7 +55,7 @@ describe('the migrated database matches prisma/schema.prisma', async () => {
 
   it('declares every table', () => {
     expect(models.map((model) => model.table).sort()).toEqual([
-      'dead_letters', 'reporting_daily_counts', 'reporting_goal_counts', 'reporting_namespace_players', 'reporting_players', 'reporting_snapshot', 'source_positions', 'user_goal_progress',
+      'dead_letters', 'partition_leases', 'reporting_daily_counts', 'reporting_goal_counts', 'reporting_namespace_players', 'reporting_players', 'reporting_snapshot', 'source_positions', 'user_goal_progress', 'worker_heartbeats',
     ]);
   });
 

@@ -9,7 +9,7 @@ import { withDatabaseName } from '../src/connection/database-url.js';
 import { findFreePort } from '../src/embedded/find-free-port.js';
 import { withTestDatabase } from '../src/testing/index.js';
 
-const ALL_MIGRATIONS = ['20261127000000_init', '20261127000100_worker_state', '20261201000000_worker_identity', '20261201210000_reporting'];
+const ALL_MIGRATIONS = ['20261127000000_init', '20261127000100_worker_state', '20261201000000_worker_identity', '20261201210000_reporting', '20261201220000_partition_leases'];
 
 async function query<Row extends pg.QueryResultRow>(url: string, sql: string): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url });
@@ -58,7 +58,7 @@ describe('startDatabase with a database URL', () => {
         const started = await startDatabase({ databaseUrl: database.url, log: (line) => lines.push(line) });
 
         expect(started).toMatchObject({ url: database.url, embedded: false, migrations: { applied: ALL_MIGRATIONS } });
-        expect(lines.join('\n')).toContain('applied 4 migration(s)');
+        expect(lines.join('\n')).toContain(`applied ${ALL_MIGRATIONS.length} migration(s)`);
         await started.stop();
         expect(await countProgressRows(database.url)).toBe(0);
       },

@@ -14,6 +14,7 @@ export const GOAL_ERROR_CODES = [
   'REWARD_GRANT_FAILED',
   'TRANSACTION_CLOSED',
   'SOURCE_POSITION_CONFLICT',
+  'LEASE_LOST',
   'PROGRESS_OVERFLOW',
   'DATABASE_ERROR',
   'DATABASE_TIMEOUT',
@@ -123,5 +124,26 @@ export class CatalogueError extends GoalError {
   constructor(problems: readonly string[]) {
     super('CATALOGUE_INVALID', 'loadCatalogue', `${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
     this.problems = problems;
+  }
+}
+
+/**
+ * A fenced write refused: the partition's lease row no longer names the
+ * writer with the epoch it acquired (another worker took the partition over
+ * while this one was paused or cut off). Nothing of the transaction commits.
+ */
+export class LeaseLostError extends GoalError {
+  constructor(
+    operation: string,
+    readonly source: string,
+    readonly partition: string,
+    readonly expected: { owner: string; epoch: bigint },
+    readonly actual: { owner: string | null; epoch: bigint } | null,
+  ) {
+    super(
+      'LEASE_LOST',
+      operation,
+      `lease of ${JSON.stringify(source)} partition ${JSON.stringify(partition)} is ${actual === null ? 'missing' : `held by ${JSON.stringify(actual.owner)} at epoch ${actual.epoch}`}, not by ${JSON.stringify(expected.owner)} at epoch ${expected.epoch}: the partition was taken over`,
+    );
   }
 }

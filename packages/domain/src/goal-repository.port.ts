@@ -63,6 +63,8 @@ export interface GoalRepository {
    * with the stored value. Consumers that commit positions with their writes
    * use it to fence out a second consumer and to recognise a commit whose
    * reply was lost. A move backwards (`to` < `from`) is a ValidationError.
+   * With `move.lease`, fenced: LeaseLostError unless the lease
+   * row still names that owner and epoch.
    */
   advanceSourcePosition(move: SourcePositionMove): Promise<void>;
   /** Dead letters are unique per (source, partition, position, goalId): replays cannot duplicate them. */
@@ -157,6 +159,19 @@ export interface SourcePositionMove {
   checkpoint?: string;
   /** Content fingerprint of the source (≤ 100 characters); kept once stored. */
   fingerprint?: string;
+  /**
+   * Fencing for a partition shared through leases (partition_leases): the move
+   * (and so the caller's whole transaction) happens only if the lease row,
+   * locked FOR UPDATE, still names this owner with this epoch; LeaseLostError
+   * otherwise.
+   */
+  lease?: LeaseFence;
+}
+
+/** Who must hold a partition's lease, and since which acquisition (epoch), for a fenced write. */
+export interface LeaseFence {
+  owner: string;
+  epoch: bigint;
 }
 
 export interface DeadLetter {

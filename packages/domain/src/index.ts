@@ -43,7 +43,9 @@ export type {
   DailyCompletion,
   SourcePosition,
   SourcePositionMove,
+  LeaseFence,
   DeadLetter,
 } from './goal-repository.port.js';
 export { storableId, storableTextProblems } from './storable-text.js';
 export { isStorableTime, MIN_STORABLE_TIME_MS, MAX_STORABLE_TIME_MS } from './storable-time.js';
+export { fnv1a32, partitionOfUser } from './partition.js';

@@ -9,6 +9,7 @@ export type {
   DailyCompletion,
   SourcePosition,
   SourcePositionMove,
+  LeaseFence,
   DeadLetter,
 } from '@goals/domain';
 export { DatabaseError } from './errors/database-error.js';

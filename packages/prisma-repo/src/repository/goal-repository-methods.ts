@@ -2,6 +2,7 @@ import {
   GoalAlreadyClaimedError,
   GoalNotCompletedError,
   GoalNotFoundError,
+  LeaseLostError,
   SourcePositionConflictError,
   type AbsoluteProgressUpdate,
   type DailyCompletion,
@@ -18,7 +19,7 @@ import { ABSOLUTE_BATCH, DAILY_BATCH, INCREMENT_BATCH, UPSERT_BATCH } from '../b
 import { foldIncrements, foldSameDayCompletions, lastUpsertWins } from '../batch/fold-consecutive.js';
 import { planRounds } from '../batch/plan-rounds.js';
 import { runBatch } from '../batch/run-batch.js';
-import type { QueryPlace } from '../connection/query-place.js';
+import type { PgQueryable, QueryPlace } from '../connection/query-place.js';
 import { refuseOverflow } from '../errors/refuse-overflow.js';
 import { applyAbsoluteProgress } from '../sql/apply-absolute-progress.js';
 import { batchIncrementProgress } from '../sql/batch-increment-progress.js';
@@ -31,6 +32,7 @@ import { incrementProgress } from '../sql/increment-progress.js';
 import { insertFirstSourcePosition } from '../sql/insert-first-source-position.js';
 import { findSourcesByFingerprint, loadSourcePositions } from '../sql/load-source-positions.js';
 import { markAsClaimed } from '../sql/mark-as-claimed.js';
+import { lockPartitionLease } from '../sql/lock-partition-lease.js';
 import { moveSourcePosition } from '../sql/move-source-position.js';
 import { toUserGoalProgress } from '../sql/progress-row.js';
 import { recordDeadLetters } from '../sql/record-dead-letters.js';
@@ -50,6 +52,7 @@ import {
   validateUpsert,
   validateUpserts,
 } from '../validation/validate-inputs.js';
+import { validateLeaseFence } from '../validation/validate-lease-fence.js';
 
 /**
  * Batches of at least this many rows (after validation, before coalescing)
@@ -213,10 +216,25 @@ export abstract class GoalRepositoryMethods implements Omit<GoalRepository, 'beg
     return this.run('advanceSourcePosition', async (place) => {
       validateSourcePositionMove('advanceSourcePosition', move);
       const marks = { checkpoint: move.checkpoint ?? null, fingerprint: move.fingerprint ?? null };
-      const moved =
+      const lease = move.lease;
+      if (lease !== undefined) validateLeaseFence('advanceSourcePosition', lease);
+      const compareAndSet = (db: PgQueryable) =>
         move.from === null
-          ? await insertFirstSourcePosition(place, { source: move.source, partition: move.partition, to: move.to.toString(), ...marks })
-          : await moveSourcePosition(place, { source: move.source, partition: move.partition, from: move.from.toString(), to: move.to.toString(), ...marks });
+          ? insertFirstSourcePosition(db, { source: move.source, partition: move.partition, to: move.to.toString(), ...marks })
+          : moveSourcePosition(db, { source: move.source, partition: move.partition, from: move.from.toString(), to: move.to.toString(), ...marks });
+      let moved: boolean;
+      if (lease === undefined) {
+        moved = await compareAndSet(place.pg);
+      } else {
+        // the lock, the check and the compare-and-set in one transaction (the caller's, when it has one)
+        const outcome = await place.atomic(async (transaction) => {
+          const holder = await lockPartitionLease(transaction.client, move.source, move.partition);
+          if (holder === null || holder.owner !== lease.owner || holder.epoch !== lease.epoch) return { lost: true as const, holder };
+          return { lost: false as const, moved: await compareAndSet(transaction.client) };
+        });
+        if (outcome.lost) throw new LeaseLostError('advanceSourcePosition', move.source, move.partition, lease, outcome.holder);
+        moved = outcome.moved;
+      }
       if (moved) return;
       const stored = (await loadSourcePositions(place, move.source)).find((p) => p.partition === move.partition);
       throw new SourcePositionConflictError('advanceSourcePosition', move.source, move.partition, move.from, stored?.position ?? null);

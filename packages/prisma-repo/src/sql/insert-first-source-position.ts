@@ -1,11 +1,11 @@
-import type { QueryPlace } from '../connection/query-place.js';
+import type { PgQueryable } from '../connection/query-place.js';
 
 /** The first position of a partition; false when one is already stored (the caller reports the conflict). */
 export async function insertFirstSourcePosition(
-  place: QueryPlace,
+  db: PgQueryable,
   move: { source: string; partition: string; to: string; checkpoint: string | null; fingerprint: string | null },
 ): Promise<boolean> {
-  const result = await place.pg.query({
+  const result = await db.query({
     name: 'goals.insert-first-source-position',
     text: `
       INSERT INTO source_positions (source, partition, position, checkpoint, fingerprint, updated_at)

@@ -1,4 +1,4 @@
-import type { QueryPlace } from '../connection/query-place.js';
+import type { PgQueryable } from '../connection/query-place.js';
 
 /**
  * Compare-and-set: moves the position only from the value the caller last
@@ -6,10 +6,10 @@ import type { QueryPlace } from '../connection/query-place.js';
  * once stored, is kept.
  */
 export async function moveSourcePosition(
-  place: QueryPlace,
+  db: PgQueryable,
   move: { source: string; partition: string; from: string; to: string; checkpoint: string | null; fingerprint: string | null },
 ): Promise<boolean> {
-  const result = await place.pg.query({
+  const result = await db.query({
     name: 'goals.move-source-position',
     text: `
       UPDATE source_positions

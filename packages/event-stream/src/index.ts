@@ -1,0 +1,13 @@
+export { EventStreamError, type EventStreamErrorCode } from './event-stream-error.js';
+export { EVENT_STREAM_NAME, EVENT_SUBJECT_PREFIX, EVENT_SUBJECTS, partitionSubject, subjectOfUser, describeEventStream, partitionsInDescription } from './stream-layout.js';
+export { connectToNats, type NatsConnectionOptions } from './nats-connection.js';
+export { ensureEventStream, readEventStreamLayout, eventStreamManager, type EventStreamSettings, type EventStreamLayout } from './event-stream-setup.js';
+export {
+  createEventPublisher,
+  PublishFailedError,
+  type EventPublisher,
+  type EventPublisherOptions,
+  type PublishSummary,
+  type PublishRejection,
+  type PublishOutcome,
+} from './event-publisher.js';
