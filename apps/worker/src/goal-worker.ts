@@ -1,9 +1,10 @@
 import { eventImpact, parseGameEventLine, type CatalogueIndex } from '@goals/domain';
-import type { GoalRepository } from '@goals/domain';
+import type { GoalRepository, LeaseFence } from '@goals/domain';
 import { ProgressBuffer } from './buffer/progress-buffer.js';
 import { sourceDeadLetter } from './dead-letters/source-dead-letter.js';
 import { BufferFlusher } from './flush/buffer-flusher.js';
 import type { Readiness } from './observability/http-server.js';
+import type { FlushSlots } from './flush/flush-slots.js';
 import type { Logger } from './observability/logger.js';
 import type { EventOutcome, WorkerMetrics } from './observability/metrics.js';
 import type { EventSourceReader, SourceRecord } from './sources/event-source.js';
@@ -27,6 +28,10 @@ export interface GoalWorkerOptions {
   shutdownDeadlineMs: number;
   /** A flush in flight for longer than this makes the worker not ready (/readyz 503: progress stalled). Default 30 s. */
   stallAfterMs?: number;
+  /** One partition of a shared source: flushes are fenced on this lease. */
+  lease?: LeaseFence;
+  /** Shared with the other partitions of the process: how many flushes write at once. */
+  flushSlots?: FlushSlots;
 }
 
 /** A flush normally takes about a second; one in flight for 30 s means progress has stalled. */
@@ -76,12 +81,10 @@ export class GoalWorker {
   #flushStartedAt: number | null = null;
   /** Positions this worker last committed, per partition (null = none stored): the compare-and-set base. */
   readonly #committed = new Map<string, bigint | null>();
-  readonly #maxBufferBytes: number;
   readonly #fingerprint: string | undefined;
 
   constructor(options: GoalWorkerOptions) {
     this.#options = options;
-    this.#maxBufferBytes = options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES;
     this.#fingerprint = options.source.fingerprint?.();
     this.#flusher = new BufferFlusher({
       repository: options.repository,
@@ -90,6 +93,8 @@ export class GoalWorker {
       metrics: options.metrics,
       logger: options.logger,
       giveUp: this.#giveUp.signal,
+      lease: options.lease,
+      slots: options.flushSlots,
       onRetrying: (retrying, failure) => {
         this.#retrying = retrying ? (failure ?? 'unknown failure') : null;
       },
@@ -153,7 +158,7 @@ export class GoalWorker {
             break reading;
           }
           this.#bufferRecord(record);
-          if (this.#buffer.size >= this.#options.maxBufferRows || this.#buffer.bytes >= this.#maxBufferBytes) {
+          if (this.#buffer.size >= this.#options.maxBufferRows || this.#buffer.bytes >= (this.#options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES)) {
             // backpressure: no third buffer; wait for the flush in flight before handing this one over
             if (this.#inFlight !== null) await this.#inFlight;
             this.#throwIfFatal();

@@ -9,4 +9,7 @@ export { ObservabilityServer } from './observability/http-server.js';
 export { createLogger, type Logger } from './observability/logger.js';
 export { resolveWorkerConfig, workerConfigSchema, ConfigError, type WorkerConfig } from './config/worker-config.js';
 export { loadCatalogueFile } from './config/catalogue-file.js';
-export { runWorker, type RunWorkerOptions } from './run-worker.js';
+export { runWorker, runJetStreamWorker, type RunWorkerOptions } from './run-worker.js';
+export { PartitionedWorker, type PartitionedWorkerOptions, type PartitionedRunSummary } from './partitions/partitioned-worker.js';
+export { JetStreamPartitionSource, StreamBehindPositionError } from './sources/jetstream-partition-source.js';
+export { FlushSlots } from './flush/flush-slots.js';

@@ -2,8 +2,10 @@
 // The heap cap keeps RSS near the live set (≈100 MB at the default buffer size); V8 otherwise grows lazily.
 import { Command, InvalidArgumentError } from 'commander';
 import { CatalogueError } from '@goals/domain';
+import { EventStreamError } from '@goals/event-stream';
+import { StreamBehindPositionError } from './sources/jetstream-partition-source.js';
 import { ConfigError, resolveWorkerConfig } from './config/worker-config.js';
-import { runWorker } from './run-worker.js';
+import { runJetStreamWorker, runWorker } from './run-worker.js';
 import { SourceRefusedError } from './sources/source-refused-error.js';
 
 const program = new Command()
@@ -28,6 +30,13 @@ const program = new Command()
   .option('--stall-after-ms <n>', '/readyz answers 503 while a flush is in flight longer than this (env GOALS_STALL_AFTER_MS; default 30000)', integer)
   .option('--http-request-timeout-ms <n>', 'a request to the observability server must arrive within this (env GOALS_HTTP_REQUEST_TIMEOUT_MS; default 10000)', integer)
   .option('--http-keep-alive-ms <n>', 'idle keep-alive connections to it are closed after this (env GOALS_HTTP_KEEP_ALIVE_MS; default 5000)', integer)
+  .option('--source <kind>', 'ndjson (a file or stdin) or jetstream (NATS; runs until SIGTERM) (env GOALS_SOURCE; default ndjson)')
+  .option('--nats-servers <urls>', 'NATS server(s), comma-separated, with --source jetstream (env NATS_URL; default nats://127.0.0.1:4222)')
+  .option('--partitions <P>', 'partition count of the stream; must equal the one it was created with (env GOALS_PARTITIONS; required with jetstream)', integer)
+  .option('--worker-id <id>', 'lease owner name, unique per process (env GOALS_WORKER_ID; default <hostname>-<pid>-<random>)')
+  .option('--flush-concurrency <n>', 'partitions flushing at once, each in its own transaction (env GOALS_FLUSH_CONCURRENCY; default the cores, 2 … 8)', integer)
+  .option('--lease-ttl-ms <n>', 'a partition lease not renewed for this long is taken over (env GOALS_LEASE_TTL_MS; default 10000)', integer)
+  .option('--lease-scan-interval-ms <n>', 'heartbeat, renewal and rebalancing interval, at most a third of the TTL (env GOALS_LEASE_SCAN_INTERVAL_MS; default 2000)', integer)
   .option('--summary', 'print the run summary as JSON on stdout when done', false)
   .showHelpAfterError();
 
@@ -42,7 +51,7 @@ async function main(): Promise<void> {
   const { summary: printSummary, ...flags } = program.opts<Record<string, unknown> & { summary: boolean }>();
   try {
     const config = resolveWorkerConfig(flags);
-    const summary = await runWorker(config);
+    const summary = config.source === 'jetstream' ? await runJetStreamWorker(config) : await runWorker(config);
     if (printSummary) {
       const cpu = process.cpuUsage();
       const resources = { cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
@@ -58,6 +67,12 @@ async function main(): Promise<void> {
       // an operator decision, not a transient failure: a supervisor restarting on 1 should not loop on this
       process.stderr.write(`goals-worker: ${error.code}: ${error.message}\n`);
       process.exitCode = 3;
+      return;
+    }
+    if (error instanceof EventStreamError || error instanceof StreamBehindPositionError) {
+      // 5: NATS cannot be reached (retry later); 4: the stream is not the one this worker was configured for (fix the setup)
+      process.stderr.write(`goals-worker: ${error.code}: ${error.message}\n`);
+      process.exitCode = error.code === 'NATS_UNREACHABLE' || error.code === 'JETSTREAM_UNAVAILABLE' ? 5 : 4;
       return;
     }
     process.stderr.write(`goals-worker: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { startDatabase } from '@goals/database';
-import { createGoalRepository } from '@goals/prisma-repo';
+import { connectToNats, ensureEventStream, EVENT_STREAM_NAME } from '@goals/event-stream';
+import { createGoalRepository, createPool } from '@goals/prisma-repo';
 import { defaultSourceName, type WorkerConfig } from './config/worker-config.js';
 import { loadCatalogueFile } from './config/catalogue-file.js';
 import { GoalWorker, type RunSummary } from './goal-worker.js';
@@ -9,6 +12,7 @@ import { ObservabilityServer } from './observability/http-server.js';
 import { createLogger } from './observability/logger.js';
 import { WorkerMetrics } from './observability/metrics.js';
 import { SourceOwnership } from './ownership/source-ownership.js';
+import { PartitionedWorker, type PartitionedRunSummary } from './partitions/partitioned-worker.js';
 import { NdjsonSource } from './sources/ndjson-source.js';
 
 export interface RunWorkerOptions {
@@ -29,6 +33,7 @@ export interface RunWorkerOptions {
  * and the final flush committed.
  */
 export async function runWorker(config: WorkerConfig, options: RunWorkerOptions = {}): Promise<RunSummary> {
+  if (config.source === 'jetstream') throw new Error('runWorker runs the NDJSON source; use runJetStreamWorker for --source jetstream');
   const logger = createLogger(config.logLevel);
   const catalogue = await loadCatalogueFile(config.catalogue);
   const stdin = options.stdin ?? process.stdin;
@@ -109,6 +114,94 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     await ownership.release();
     await repository.close();
     await database.stop();
+    logger.flush();
+  }
+}
+
+/**
+ * The JetStream source: connect to NATS, set the stream up (or check it has
+ * this partition count), then run a PartitionedWorker until a signal. The
+ * process ends only by a signal or a fatal error; a NATS restart is waited
+ * out (the client reconnects forever).
+ */
+export async function runJetStreamWorker(config: WorkerConfig, options: RunWorkerOptions = {}): Promise<PartitionedRunSummary> {
+  const logger = createLogger(config.logLevel);
+  const catalogue = await loadCatalogueFile(config.catalogue);
+  const partitions = config.partitions;
+  if (partitions === undefined) throw new Error('unreachable: the configuration requires --partitions with --source jetstream');
+  const connection = await connectToNats({ servers: config.natsServers, name: `goals-worker ${config.workerId ?? hostname()}` });
+  let stopping = false;
+  const closeConnection = () => connection.close().catch(() => undefined);
+  try {
+    void (async () => {
+      for await (const status of connection.status()) {
+        if (status.type === 'disconnect' || status.type === 'reconnect') logger.warn({ nats: status.type, server: 'server' in status ? status.server : undefined }, stopping ? 'NATS status during shutdown' : `NATS ${status.type}`);
+      }
+    })();
+    const { created, layout } = await ensureEventStream(connection, { partitions });
+    logger.info({ stream: EVENT_STREAM_NAME, created, partitions: layout.partitions, lastSequence: layout.lastSequence }, created ? 'event stream created' : 'event stream checked');
+    const database = await startDatabase({ databaseUrl: config.databaseUrl, log: (line: string) => logger.info(line) });
+    // a flush holds one connection per partition in flight; reads of positions and lags need one more
+    const repository = createGoalRepository({
+      connectionString: database.url,
+      poolOptions: { max: config.flushConcurrency + 2 },
+      timeouts: { connectMs: config.dbConnectTimeoutMs, statementMs: config.dbStatementTimeoutMs, lockMs: config.dbLockTimeoutMs, noAnswerMs: config.dbNoAnswerTimeoutMs },
+    });
+    const leaseDatabase = createPool(database.url, { max: 2 });
+    const metrics = options.metrics ?? new WorkerMetrics();
+    const worker = new PartitionedWorker({
+      connection,
+      partitions,
+      sourceName: config.sourceName ?? `jetstream:${EVENT_STREAM_NAME}`,
+      workerId: config.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      catalogue,
+      repository,
+      leaseDatabase,
+      metrics,
+      logger,
+      maxBufferRows: config.maxBufferRows,
+      maxBufferBytes: config.maxBufferBytes,
+      stallAfterMs: config.stallAfterMs,
+      flushIntervalMs: config.flushIntervalMs,
+      shutdownDeadlineMs: config.shutdownDeadlineMs,
+      flushConcurrency: config.flushConcurrency,
+      leaseTtlMs: config.leaseTtlMs,
+      leaseScanIntervalMs: config.leaseScanIntervalMs,
+    });
+    const server = new ObservabilityServer(metrics, () => worker.readiness, { requestTimeoutMs: config.httpRequestTimeoutMs, keepAliveTimeoutMs: config.httpKeepAliveMs });
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting without the final flush');
+        process.exit(130);
+      }
+      stopping = true;
+      logger.info({ signal }, 'signal received');
+      worker.stop();
+      setTimeout(() => {
+        logger.error({ deadlineMs: config.shutdownDeadlineMs }, 'shutdown deadline passed; exiting without the final flush');
+        process.exit(1);
+      }, config.shutdownDeadlineMs + 2_000).unref();
+    };
+    if (options.handleSignals ?? true) {
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    }
+    try {
+      const metricsPort = await server.listen(config.metricsPort, config.metricsHost);
+      logger.info({ metricsPort, endpoints: ['/metrics', '/healthz', '/readyz'] }, 'observability server listening');
+      options.onStarted?.({ metricsPort, databaseUrl: database.url });
+      return await worker.run();
+    } finally {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      await server.close();
+      await repository.close();
+      await leaseDatabase.end();
+      await database.stop();
+    }
+  } finally {
+    stopping = true;
+    await closeConnection();
     logger.flush();
   }
 }

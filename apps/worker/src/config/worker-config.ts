@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_TIMEOUTS } from '@goals/prisma-repo';
 import { DEFAULT_MAX_BUFFER_BYTES, DEFAULT_STALL_AFTER_MS } from '../goal-worker.js';
@@ -29,6 +30,13 @@ import { DEFAULT_HTTP_TIMEOUTS } from '../observability/http-server.js';
  * | --stall-after-ms <n> | GOALS_STALL_AFTER_MS | 30000 (/readyz 503 while a flush is in flight longer) |
  * | --http-request-timeout-ms <n> | GOALS_HTTP_REQUEST_TIMEOUT_MS | 10000 |
  * | --http-keep-alive-ms <n> | GOALS_HTTP_KEEP_ALIVE_MS | 5000 |
+ * | --source <ndjson or jetstream> | GOALS_SOURCE | ndjson |
+ * | --nats-servers <urls> | NATS_URL | nats://127.0.0.1:4222 |
+ * | --partitions <P> | GOALS_PARTITIONS | (required with jetstream) |
+ * | --worker-id <id> | GOALS_WORKER_ID | <hostname>-<pid>-<random> |
+ * | --flush-concurrency <n> | GOALS_FLUSH_CONCURRENCY | the machine's cores (2 … 8) |
+ * | --lease-ttl-ms <n> | GOALS_LEASE_TTL_MS | 10000 |
+ * | --lease-scan-interval-ms <n> | GOALS_LEASE_SCAN_INTERVAL_MS | 2000 |
  */
 const positiveInt = z.coerce.number().int().positive();
 /** source_positions.source is VARCHAR(200). */
@@ -54,6 +62,14 @@ export const workerConfigSchema = z.object({
   stallAfterMs: positiveInt.default(DEFAULT_STALL_AFTER_MS),
   httpRequestTimeoutMs: positiveInt.default(DEFAULT_HTTP_TIMEOUTS.requestTimeoutMs),
   httpKeepAliveMs: positiveInt.default(DEFAULT_HTTP_TIMEOUTS.keepAliveTimeoutMs),
+  source: z.enum(['ndjson', 'jetstream']).default('ndjson'),
+  natsServers: z.string().min(1).default('nats://127.0.0.1:4222'),
+  partitions: z.coerce.number().int().min(1).max(1024).optional(),
+  workerId: z.string().min(1).max(200).optional(),
+  // one flushing partition per core keeps PostgreSQL's backends busy without queueing on the server
+  flushConcurrency: z.coerce.number().int().min(1).max(64).default(Math.min(8, Math.max(2, availableParallelism()))),
+  leaseTtlMs: z.coerce.number().int().min(1_000).default(10_000),
+  leaseScanIntervalMs: z.coerce.number().int().min(100).default(2_000),
 });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
@@ -78,6 +94,13 @@ const ENVIRONMENT: Record<keyof WorkerConfig, string> = {
   stallAfterMs: 'GOALS_STALL_AFTER_MS',
   httpRequestTimeoutMs: 'GOALS_HTTP_REQUEST_TIMEOUT_MS',
   httpKeepAliveMs: 'GOALS_HTTP_KEEP_ALIVE_MS',
+  source: 'GOALS_SOURCE',
+  natsServers: 'NATS_URL',
+  partitions: 'GOALS_PARTITIONS',
+  workerId: 'GOALS_WORKER_ID',
+  flushConcurrency: 'GOALS_FLUSH_CONCURRENCY',
+  leaseTtlMs: 'GOALS_LEASE_TTL_MS',
+  leaseScanIntervalMs: 'GOALS_LEASE_SCAN_INTERVAL_MS',
 };
 
 export class ConfigError extends Error {
@@ -101,8 +124,11 @@ export function resolveWorkerConfig(flags: Partial<Record<keyof WorkerConfig, un
     if (value !== undefined) merged[key] = value;
   }
   const parsed = workerConfigSchema
+    .refine((c) => c.source !== 'jetstream' || c.partitions !== undefined, { path: ['partitions'], message: 'the JetStream source needs the partition count the stream was created with (--partitions <P>)' })
+    // a lease must be renewed several times per TTL, or a busy moment would hand the partition to another worker
+    .refine((c) => c.leaseScanIntervalMs * 3 <= c.leaseTtlMs, { path: ['leaseScanIntervalMs'], message: 'must be at most a third of --lease-ttl-ms (renewal well inside the lease)' })
     // a stream has no identity of its own: two different streams stored under one name would skip each other's events
-    .refine((c) => c.input !== '-' || c.sourceName !== undefined, { path: ['sourceName'], message: 'reading stdin needs a stable name for its stored position (e.g. --source-name backfill-2026-11)' })
+    .refine((c) => c.source !== 'ndjson' || c.input !== '-' || c.sourceName !== undefined, { path: ['sourceName'], message: 'reading stdin needs a stable name for its stored position (e.g. --source-name backfill-2026-11)' })
     .safeParse(merged);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => {
@@ -112,7 +138,7 @@ export function resolveWorkerConfig(flags: Partial<Record<keyof WorkerConfig, un
     }));
   }
   const config = parsed.data;
-  if (config.input !== '-' && config.sourceName === undefined) {
+  if (config.source === 'ndjson' && config.input !== '-' && config.sourceName === undefined) {
     const name = defaultSourceName(config.input);
     const length = [...name].length;
     if (length > MAX_SOURCE_NAME_LENGTH) {

@@ -1,11 +1,12 @@
 import { GoalError, SourcePositionConflictError } from '@goals/domain';
-import type { DeadLetter, GoalRepository, SourcePositionMove } from '@goals/domain';
+import type { DeadLetter, GoalRepository, LeaseFence, SourcePositionMove } from '@goals/domain';
 import { ProgressBuffer, type BufferEntry, type FlushBatch } from '../buffer/progress-buffer.js';
 import type { Logger } from '../observability/logger.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
 import { cappedText, DEAD_LETTER_PAYLOAD_CHARS } from '../dead-letters/source-dead-letter.js';
 import { hash } from 'node:crypto';
 import { classifyWriteFailure, FatalFlushError } from './database-error-kind.js';
+import type { FlushSlots } from './flush-slots.js';
 
 export interface FlushResult {
   rowsWritten: number;
@@ -27,6 +28,10 @@ export interface FlusherOptions {
   onRetrying?: (retrying: boolean, failure?: unknown) => void;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** A partition shared through leases: every position move is fenced on this lease (LeaseLostError when it is gone). */
+  lease?: LeaseFence;
+  /** Shared by the partitions of one worker: bounds how many flushes write at once. */
+  slots?: FlushSlots;
 }
 
 /**
@@ -58,13 +63,16 @@ export class BufferFlusher {
   async flush(buffer: ProgressBuffer, committed: Map<string, bigint | null>): Promise<FlushResult> {
     const started = performance.now();
     const entries = [...buffer.entries()];
+    const lease = this.#options.lease;
     const moves: SourcePositionMove[] = [...buffer.positions].map(([partition, to]) => {
       const move: SourcePositionMove = { source: this.#options.sourceName, partition, from: committed.get(partition) ?? null, to };
       const checkpoint = buffer.checkpoints.get(partition);
       if (checkpoint !== undefined) move.checkpoint = checkpoint;
       if (this.#options.fingerprint !== undefined) move.fingerprint = this.#options.fingerprint;
+      if (lease !== undefined) move.lease = lease;
       return move;
     });
+    const slots = this.#options.slots;
     let attempts = 0;
     let statementTimeouts = 0;
     let delay = this.#options.retryBaseMs ?? 100;
@@ -72,7 +80,7 @@ export class BufferFlusher {
       for (;;) {
         attempts += 1;
         try {
-          const result = await this.#writeIsolatingPoison(entries, buffer.deadLetters, moves);
+          const result = slots === undefined ? await this.#writeIsolatingPoison(entries, buffer.deadLetters, moves) : await slots.run(() => this.#writeIsolatingPoison(entries, buffer.deadLetters, moves));
           return this.#done(result, moves, committed, started, attempts);
         } catch (error) {
           if (error instanceof SourcePositionConflictError && (await this.#committedEarlier(moves))) {

@@ -10,7 +10,7 @@ import { GoalError } from '@goals/domain';
  *   restarting, serialization failure, a missing table after a bad deploy).
  *   The whole flush is retried with backoff; reading stays paused.
  * - `fatal`: not a database failure at all (a bug, a position conflict that
- *   is not our own lost commit). Retrying would loop forever; the worker
+ *   is not our own lost commit, a lease lost to another worker). Retrying would loop forever; the worker
  *   stops without committing, and a restart replays from the stored position.
  */
 export type WriteFailureKind = 'data' | 'transient' | 'fatal';
@@ -19,6 +19,8 @@ export function classifyWriteFailure(error: unknown): WriteFailureKind {
   if (!(error instanceof GoalError)) return 'fatal';
   if (error.code === 'VALIDATION_FAILED' || error.code === 'PROGRESS_OVERFLOW') return 'data';
   if (error.code === 'SOURCE_POSITION_CONFLICT') return 'fatal';
+  // the partition was taken over: no retry can commit; the partitioned worker drops its buffered work
+  if (error.code === 'LEASE_LOST') return 'fatal';
   const sqlState = 'sqlState' in error && typeof error.sqlState === 'string' ? error.sqlState : undefined;
   if (sqlState !== undefined && (sqlState.startsWith('22') || sqlState.startsWith('23'))) return 'data';
   return 'transient';

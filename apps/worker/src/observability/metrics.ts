@@ -18,6 +18,25 @@ export class WorkerMetrics {
   readonly flushRetries = new Counter({ name: 'goals_worker_flush_retries_total', help: 'Flushes retried after a transient database error', registers: [this.registry] });
   readonly sourcePosition = new Gauge({ name: 'goals_worker_source_position', help: 'Last committed source position', labelNames: ['partition'] as const, registers: [this.registry] });
   readonly sourceLag = new Gauge({ name: 'goals_worker_source_lag', help: 'How far reading is behind the end of the source (bytes or messages)', registers: [this.registry] });
+  // shared JetStream partitions (--source jetstream)
+  readonly partitionEpoch = new Gauge({
+    name: 'goals_worker_partition_lease_epoch',
+    help: 'Epoch of each partition lease, labelled with its owner ("" = free) as the database last showed it',
+    labelNames: ['partition', 'owner'] as const,
+    registers: [this.registry],
+  });
+  readonly partitionLag = new Gauge({
+    name: 'goals_worker_partition_lag',
+    help: "The stream's last sequence on the partition's subject minus the stored position (stream sequence units)",
+    labelNames: ['partition'] as const,
+    registers: [this.registry],
+  });
+  readonly partitionsHeld = new Gauge({ name: 'goals_worker_partitions_held', help: 'Partitions this worker holds a lease on', registers: [this.registry] });
+  readonly fairShare = new Gauge({ name: 'goals_worker_partitions_fair_share', help: 'ceil(partitions / live workers)', registers: [this.registry] });
+  readonly leaseAcquisitions = new Counter({ name: 'goals_worker_lease_acquisitions_total', help: 'Partition leases acquired (each one a new epoch)', registers: [this.registry] });
+  readonly leaseTakeovers = new Counter({ name: 'goals_worker_lease_takeovers_total', help: 'Acquisitions of a lease another worker let expire', registers: [this.registry] });
+  readonly leaseLosses = new Counter({ name: 'goals_worker_lease_losses_total', help: 'Leases this worker lost to another (its uncommitted work for the partition dropped)', registers: [this.registry] });
+  readonly leaseReleases = new Counter({ name: 'goals_worker_lease_releases_total', help: 'Leases given back (fair share shrank, or shutdown)', registers: [this.registry] });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
