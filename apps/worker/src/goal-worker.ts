@@ -178,7 +178,7 @@ export class GoalWorker {
       this.#ready = false;
       clearInterval(timer);
       // ends the source's read loop and closes its stream; a read blocked on an idle stream is not awaited
-      void iterator.return?.()?.catch(() => undefined);
+      void iterator.return?.().catch(() => undefined);
     }
     const durationMs = performance.now() - started;
     const total = this.#counts.applied + this.#counts.ignored + this.#counts.dead_lettered;

@@ -12,6 +12,7 @@ beforeAll(() => {
   admin.on('error', () => {});
 });
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- beforeAll may have failed before assigning it
   await admin?.end();
 });
 

@@ -22,7 +22,7 @@ export function spawnWorker(args: readonly string[], env: NodeJS.ProcessEnv = {}
   let flushed = 0;
   const waiters: { count: number; resolve: () => void }[] = [];
   let partial = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
     partial += chunk;
     const lines = partial.split('\n');
@@ -33,7 +33,7 @@ export function spawnWorker(args: readonly string[], env: NodeJS.ProcessEnv = {}
       waiter.resolve();
     }
   });
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }>((resolve) => {

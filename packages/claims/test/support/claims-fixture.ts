@@ -58,8 +58,10 @@ export function useClaimsDatabase(): ClaimsFixture {
     fixture.repository = createGoalRepository({ connectionString: fixture.database.url, poolOptions: { max: 20 } });
   });
   afterAll(async () => {
-    await fixture.repository?.close();
-    await fixture.database?.drop();
+    // beforeAll may have failed part way: clean up what exists
+    const opened: Partial<ClaimsFixture> = fixture;
+    await opened.repository?.close();
+    await opened.database?.drop();
   });
   return fixture;
 }

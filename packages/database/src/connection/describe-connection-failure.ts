@@ -34,6 +34,9 @@ export function describeConnectionFailure(error: unknown): string {
       return `host unreachable (${code})`;
     case 'ECONNRESET':
       return 'the server closed the connection (ECONNRESET); does it expect TLS (sslmode) or is it PostgreSQL at all?';
+    default:
+      // any other code (or none): described from the message below
+      break;
   }
   const message = cause instanceof Error ? cause.message : String(cause);
   if (/timeout/i.test(message)) return `connection timed out (${message})`;

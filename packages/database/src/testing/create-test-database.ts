@@ -13,6 +13,7 @@ import './test-database-context.js';
  */
 export async function createTestDatabase(options: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
   const context = inject('goalsTestDatabase');
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the declared type assumes the globalSetup ran; without it inject() returns undefined
   if (context === undefined) {
     throw new Error(
       "createTestDatabase() found no test cluster: add globalSetup: ['@goals/database/testing/global-setup'] to vitest.config.ts",

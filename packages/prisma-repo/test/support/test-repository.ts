@@ -33,10 +33,12 @@ export function useRepository(options: { truncateBeforeEach?: boolean; batchCopy
     });
   }
   afterAll(async () => {
-    await fixture.repo?.close();
-    await fixture.pool?.end();
-    await fixture.admin?.end();
-    await fixture.database?.drop();
+    // beforeAll may have failed part way: clean up what exists
+    const opened: Partial<RepositoryFixture> = fixture;
+    await opened.repo?.close();
+    await opened.pool?.end();
+    await opened.admin?.end();
+    await opened.database?.drop();
   });
   return fixture;
 }
