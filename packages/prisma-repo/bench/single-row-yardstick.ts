@@ -11,7 +11,8 @@
  *
  * Database: DATABASE_URL's server (scratch database `goals_single_bench`) or
  * an embedded PostgreSQL. `--rss-child <url> <repository|pg>` is the child
- * process of the RSS measurement.
+ * process of the RSS measurement. `--only <name>` runs the cases whose
+ * operation starts with <name> (and no RSS children): for `node --cpu-prof`.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -111,7 +112,8 @@ async function main(): Promise<void> {
         { operation: 'incrementProgress (plain pg)', call: (i) => plain.query({ name: 'bench.increment', text: PG_INCREMENT, values: ['incrementer-pg', goal(i), 'c', 'n', 1, 1_000_000_000, false] }) },
       ],
     ];
-    const cases: Case[] = pairs.flatMap(([mine, yardstick]) => [
+    const only = process.argv.indexOf('--only') >= 0 ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+    const cases: Case[] = pairs.filter(([mine]) => only === undefined || mine.operation.startsWith(only)).flatMap(([mine, yardstick]) => [
       { ...mine, yardstick: false, samples: [], cpuMicros: 0 },
       { ...yardstick, yardstick: true, samples: [], cpuMicros: 0 },
     ]);
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
     await pool.end();
     await plain.end();
   }
-  const rss = ['repository', 'pg'].map((mode) => {
+  const rss = (process.argv.includes('--only') ? [] : ['repository', 'pg']).map((mode) => {
     const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--rss-child', database.url, mode], { encoding: 'utf8' });
     if (child.status !== 0) throw new Error(`RSS child (${mode}) failed: ${child.stderr}`);
     const line = child.stdout.trim().split('\n').pop() ?? '{}';
