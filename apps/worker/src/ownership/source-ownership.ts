@@ -96,13 +96,18 @@ export class SourceOwnership {
     });
   }
 
+  /** Read through a method: release() may change the state while #retake awaits, which narrowing cannot see. */
+  #isRetaking(): boolean {
+    return this.#state === 're-taking';
+  }
+
   async #retake(): Promise<void> {
     this.#state = 're-taking';
     this.#client = undefined;
     this.#logger.warn('lost the connection holding the source lock; taking it again');
-    for (let delay = 200; this.#state === 're-taking'; delay = Math.min(delay * 2, 5_000)) {
+    for (let delay = 200; this.#isRetaking(); delay = Math.min(delay * 2, 5_000)) {
       await new Promise((resolve) => setTimeout(resolve, delay).unref());
-      if (this.#state !== 're-taking') return;
+      if (!this.#isRetaking()) return;
       try {
         await this.#take();
         this.#logger.info('source lock taken again');
