@@ -71,7 +71,7 @@ interface Result {
 function spawnWorker(args: string[]): { child: ChildProcess; summary: Promise<ProcessSummary> } {
   const child = spawn(process.execPath, ['--max-old-space-size=192', WORKER, ...args, '--summary', '--log-level', 'warn', '--metrics-port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   const summary = new Promise<ProcessSummary>((resolve, reject) => {
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`worker exited with ${code}`));
@@ -122,16 +122,17 @@ async function runJetStream(databaseUrl: string, natsUrl: string, cataloguePath:
     // every worker holds its share before the first event
     for (const deadline = Date.now() + 60_000; ; ) {
       const { rows } = await db.query<{ owners: number; held: number }>('SELECT count(DISTINCT owner)::int AS owners, count(owner)::int AS held FROM partition_leases WHERE source = $1', [SOURCE]);
-      if (rows[0]?.owners === workers && rows[0]?.held === PARTITIONS) break;
+      const counts = rows.at(0);
+      if (counts?.owners === workers && counts.held === PARTITIONS) break;
       if (Date.now() > deadline) throw new Error('workers did not take their shares within 60 s');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const publisher = await createEventPublisher({ connection });
     const lags: number[] = [];
     const previous = new Map<string, number>();
-    let sampling = true;
+    const sampling = { running: true };
     const sampler = (async () => {
-      while (sampling) {
+      while (sampling.running) {
         const { rows } = await db.query<{ partition: string; position: string }>('SELECT partition, position::text FROM source_positions WHERE source = $1', [SOURCE]);
         const now = Date.now();
         for (const row of rows) {
@@ -162,7 +163,7 @@ async function runJetStream(databaseUrl: string, natsUrl: string, cataloguePath:
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const elapsedMs = Date.now() - started;
-    sampling = false;
+    sampling.running = false;
     await sampler;
     const load = loadavg()[0] ?? 0;
     for (const { child } of processes) child.kill('SIGTERM');

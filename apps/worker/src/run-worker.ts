@@ -130,12 +130,13 @@ export async function runJetStreamWorker(config: WorkerConfig, options: RunWorke
   const partitions = config.partitions;
   if (partitions === undefined) throw new Error('unreachable: the configuration requires --partitions with --source jetstream');
   const connection = await connectToNats({ servers: config.natsServers, name: `goals-worker ${config.workerId ?? hostname()}` });
-  let stopping = false;
+  // an object, not a let: the signal handler and the status loop read it after awaits
+  const shutdown = { started: false };
   const closeConnection = () => connection.close().catch(() => undefined);
   try {
     void (async () => {
       for await (const status of connection.status()) {
-        if (status.type === 'disconnect' || status.type === 'reconnect') logger.warn({ nats: status.type, server: 'server' in status ? status.server : undefined }, stopping ? 'NATS status during shutdown' : `NATS ${status.type}`);
+        if (status.type === 'disconnect' || status.type === 'reconnect') logger.warn({ nats: status.type, server: 'server' in status ? status.server : undefined }, shutdown.started ? 'NATS status during shutdown' : `NATS ${status.type}`);
       }
     })();
     const { created, layout } = await ensureEventStream(connection, { partitions });
@@ -170,11 +171,11 @@ export async function runJetStreamWorker(config: WorkerConfig, options: RunWorke
     });
     const server = new ObservabilityServer(metrics, () => worker.readiness, { requestTimeoutMs: config.httpRequestTimeoutMs, keepAliveTimeoutMs: config.httpKeepAliveMs });
     const stop = (signal: NodeJS.Signals) => {
-      if (stopping) {
+      if (shutdown.started) {
         logger.warn({ signal }, 'second signal: exiting without the final flush');
         process.exit(130);
       }
-      stopping = true;
+      shutdown.started = true;
       logger.info({ signal }, 'signal received');
       worker.stop();
       setTimeout(() => {
@@ -200,7 +201,7 @@ export async function runJetStreamWorker(config: WorkerConfig, options: RunWorke
       await database.stop();
     }
   } finally {
-    stopping = true;
+    shutdown.started = true;
     await closeConnection();
     logger.flush();
   }

@@ -16,8 +16,8 @@ beforeAll(async () => {
   nats = await startPrivateNatsServer(binary);
 });
 afterAll(async () => {
-  await nats?.dispose();
-  await database?.drop();
+  await nats.dispose();
+  await database.drop();
 });
 
 describe.skipIf(binary === null)('lease fencing', () => {

@@ -25,8 +25,8 @@ beforeAll(async () => {
   nats = await startPrivateNatsServer(binary);
 });
 afterAll(async () => {
-  await nats?.dispose();
-  await database?.drop();
+  await nats.dispose();
+  await database.drop();
 });
 
 async function progressFraction(total: number): Promise<number> {

@@ -23,8 +23,8 @@ beforeAll(async () => {
   writeFileSync(cataloguePath, JSON.stringify(workloadCatalogue('S2')));
 });
 afterAll(async () => {
-  await nats?.dispose();
-  await database?.drop();
+  await nats.dispose();
+  await database.drop();
 });
 
 async function runUntilExit(args: string[]) {

@@ -89,7 +89,9 @@ async function findStream(jsm: JetStreamManager): Promise<StreamInfo | null> {
 function checkLayout(info: StreamInfo, expectedPartitions: number | undefined): EventStreamLayout {
   const { config } = info;
   const problems: string[] = [];
-  if (config.subjects?.length !== 1 || config.subjects[0] !== EVENT_SUBJECTS) problems.push(`subjects are ${JSON.stringify(config.subjects ?? [])}, expected ["${EVENT_SUBJECTS}"]`);
+  // the server's answer, not our type: a stream made by hand may have no subjects at all
+  const subjects = config.subjects as readonly string[] | undefined;
+  if (subjects?.length !== 1 || subjects[0] !== EVENT_SUBJECTS) problems.push(`subjects are ${JSON.stringify(subjects ?? [])}, expected ["${EVENT_SUBJECTS}"]`);
   if (config.storage !== StorageType.File) problems.push(`storage is ${config.storage}, expected file`);
   if (config.retention !== RetentionPolicy.Limits) problems.push(`retention is ${config.retention}, expected limits (workers replay from their stored positions)`);
   const partitions = partitionsInDescription(config.description);

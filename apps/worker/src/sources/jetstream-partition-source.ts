@@ -35,6 +35,10 @@ export class JetStreamPartitionSource implements EventSourceReader {
   readonly #jsm: JetStreamManager;
   #messages: ConsumerMessages | null = null;
   #closed = false;
+
+  #isClosed(): boolean {
+    return this.#closed;
+  }
   #log: (message: string, fields: Record<string, unknown>) => void;
 
   constructor(options: { js: JetStreamClient; jsm: JetStreamManager; sourceName: string; partition: number; warn: (message: string, fields: Record<string, unknown>) => void }) {
@@ -55,7 +59,8 @@ export class JetStreamPartitionSource implements EventSourceReader {
     const queue: SourceRecord[] = [];
     // who waits: the reader for records, or the pump for room
     const waiting: { reader: (() => void) | null; pump: (() => void) | null } = { reader: null, pump: null };
-    let finished = false;
+    // an object, not a let: the pump sets it while the reader awaits
+    const pumpState = { finished: false };
     let failure: unknown = null;
     const pump = (async () => {
       let last = stored;
@@ -73,7 +78,7 @@ export class JetStreamPartitionSource implements EventSourceReader {
       } catch (error) {
         failure = error;
       } finally {
-        finished = true;
+        pumpState.finished = true;
         waiting.reader?.();
         waiting.reader = null;
       }
@@ -81,7 +86,7 @@ export class JetStreamPartitionSource implements EventSourceReader {
     try {
       for (;;) {
         if (queue.length === 0) {
-          if (finished) break;
+          if (pumpState.finished) break;
           await new Promise<void>((resolve) => (waiting.reader = resolve));
           continue;
         }
@@ -124,7 +129,8 @@ export class JetStreamPartitionSource implements EventSourceReader {
         });
         const messages = await consumer.consume({ max_messages: CLIENT_BUFFER_MESSAGES });
         this.#messages = messages;
-        if (this.#closed) {
+        // close() may have run while the consumer was being created
+        if (this.#isClosed()) {
           await messages.close().catch(() => undefined);
           return null;
         }

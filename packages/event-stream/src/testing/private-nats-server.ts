@@ -73,16 +73,16 @@ function launch(binary: string, args: readonly string[]): Promise<ChildProcess> 
       output += chunk.toString('utf8');
       if (output.includes('Server is ready')) {
         clearTimeout(timer);
-        child.stderr?.off('data', onData);
-        child.stdout?.off('data', onData);
+        child.stderr.off('data', onData);
+        child.stdout.off('data', onData);
         // keep draining so a chatty server never blocks on a full pipe
-        child.stderr?.resume();
-        child.stdout?.resume();
+        child.stderr.resume();
+        child.stdout.resume();
         resolve(child);
       }
     };
-    child.stderr?.on('data', onData);
-    child.stdout?.on('data', onData);
+    child.stderr.on('data', onData);
+    child.stdout.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`nats-server exited with ${code} before it was ready:\n${output}`));
