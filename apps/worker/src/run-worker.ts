@@ -12,6 +12,7 @@ import { ObservabilityServer } from './observability/http-server.js';
 import { createLogger } from './observability/logger.js';
 import { WorkerMetrics } from './observability/metrics.js';
 import { SourceOwnership } from './ownership/source-ownership.js';
+import { SignalShutdown } from './shutdown/signal-shutdown.js';
 import { PartitionedWorker, type PartitionedRunSummary } from './partitions/partitioned-worker.js';
 import { NdjsonSource } from './sources/ndjson-source.js';
 
@@ -78,26 +79,7 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     throw error;
   }
   const server = new ObservabilityServer(metrics, () => worker.readiness, { requestTimeoutMs: config.httpRequestTimeoutMs, keepAliveTimeoutMs: config.httpKeepAliveMs });
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      // a second signal: leave now; committed work is safe and the rest is read again on the next start
-      logger.warn({ signal }, 'second signal: exiting without the final flush');
-      process.exit(130);
-    }
-    stopping = true;
-    logger.info({ signal }, 'signal received');
-    worker.stop();
-    // a final flush stuck on a lock or a dead host must not keep the process past its deadline
-    setTimeout(() => {
-      logger.error({ deadlineMs: config.shutdownDeadlineMs }, 'shutdown deadline passed; exiting without the final flush');
-      process.exit(1);
-    }, config.shutdownDeadlineMs + 2_000).unref();
-  };
-  if (options.handleSignals ?? true) {
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  }
+  const signals = new SignalShutdown({ logger, stopWorker: () => worker.stop(), deadlineMs: config.shutdownDeadlineMs, handleSignals: options.handleSignals ?? true });
   try {
     const metricsPort = await server.listen(config.metricsPort, config.metricsHost);
     logger.info({ metricsPort, endpoints: ['/metrics', '/healthz', '/readyz'] }, 'observability server listening');
@@ -106,8 +88,7 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     if (ownershipLost !== undefined) throw ownershipLost;
     return summary;
   } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
+    signals.dispose();
     // a stopped stdin read would otherwise keep the process alive
     if (config.input === '-') stdin.destroy();
     await server.close();
@@ -170,31 +151,22 @@ export async function runJetStreamWorker(config: WorkerConfig, options: RunWorke
       leaseScanIntervalMs: config.leaseScanIntervalMs,
     });
     const server = new ObservabilityServer(metrics, () => worker.readiness, { requestTimeoutMs: config.httpRequestTimeoutMs, keepAliveTimeoutMs: config.httpKeepAliveMs });
-    const stop = (signal: NodeJS.Signals) => {
-      if (shutdown.started) {
-        logger.warn({ signal }, 'second signal: exiting without the final flush');
-        process.exit(130);
-      }
-      shutdown.started = true;
-      logger.info({ signal }, 'signal received');
-      worker.stop();
-      setTimeout(() => {
-        logger.error({ deadlineMs: config.shutdownDeadlineMs }, 'shutdown deadline passed; exiting without the final flush');
-        process.exit(1);
-      }, config.shutdownDeadlineMs + 2_000).unref();
-    };
-    if (options.handleSignals ?? true) {
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
-    }
+    const signals = new SignalShutdown({
+      logger,
+      stopWorker: () => {
+        shutdown.started = true;
+        worker.stop();
+      },
+      deadlineMs: config.shutdownDeadlineMs,
+      handleSignals: options.handleSignals ?? true,
+    });
     try {
       const metricsPort = await server.listen(config.metricsPort, config.metricsHost);
       logger.info({ metricsPort, endpoints: ['/metrics', '/healthz', '/readyz'] }, 'observability server listening');
       options.onStarted?.({ metricsPort, databaseUrl: database.url });
       return await worker.run();
     } finally {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
+      signals.dispose();
       await server.close();
       await repository.close();
       await leaseDatabase.end();
