@@ -1,5 +1,5 @@
 import { eventImpact, parseGameEventLine, type CatalogueIndex } from '@goals/domain';
-import type { GoalRepository, LeaseFence } from '@goals/domain';
+import type { LedgeredGoalRepository, LeaseFence } from '@goals/domain';
 import { ProgressBuffer } from './buffer/progress-buffer.js';
 import { sourceDeadLetter } from './dead-letters/source-dead-letter.js';
 import { BufferFlusher } from './flush/buffer-flusher.js';
@@ -13,7 +13,7 @@ import { checkSourceIdentity } from './sources/source-identity.js';
 export interface GoalWorkerOptions {
   source: EventSourceReader;
   catalogue: CatalogueIndex;
-  repository: GoalRepository;
+  repository: LedgeredGoalRepository;
   metrics: WorkerMetrics;
   logger: Logger;
   /** Rows (distinct user × goal) plus dead letters one buffer may hold before reading pauses. */

@@ -1,6 +1,6 @@
 import { CatalogueIndex, eventImpact, parseCatalogue, type GameEvent } from '@goals/domain';
 import { createTestDatabase, type TestDatabase } from '@goals/database/testing';
-import { createGoalRepository, type GoalRepository } from '@goals/prisma-repo';
+import { createGoalRepository, type LedgeredGoalRepository } from '@goals/prisma-repo';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProgressBuffer } from '../src/buffer/progress-buffer.js';
@@ -18,7 +18,7 @@ const catalogue = new CatalogueIndex(
 );
 
 let database: TestDatabase;
-let repository: GoalRepository;
+let repository: LedgeredGoalRepository;
 beforeEach(async () => {
   database = await createTestDatabase();
   repository = createGoalRepository({ connectionString: database.url });

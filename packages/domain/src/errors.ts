@@ -1,9 +1,13 @@
 /**
- * The one error family of the goals packages (the Go original's ChallengeError).
- * Callers switch on `code`, which is stable; messages are for humans.
- * TRANSACTION_CLOSED, DATABASE_ERROR and DATABASE_TIMEOUT belong to the persistence side: their
- * classes (TransactionClosedError, DatabaseError with the SQLSTATE, DatabaseTimeoutError) are
- * defined by `@goals/prisma-repo`, the adapter of the GoalRepository port.
+ * The error family of the GoalRepository port and the claim flow (the Go
+ * original's ChallengeError): `@goals/domain`, `@goals/prisma-repo` and
+ * `@goals/claims` throw only GoalErrors. Callers switch on `code`, which is
+ * stable, or use `instanceof` on the subclasses for their typed fields;
+ * messages are for humans. The errors a persistence adapter raises
+ * (DatabaseError, DatabaseTimeoutError, TransactionClosedError, and the
+ * ledger's SourcePositionConflictError / LeaseLostError) are declared in
+ * `persistence-errors.ts` with the ports, so code written against a port
+ * recognises them without importing the adapter.
  */
 export const GOAL_ERROR_CODES = [
   'VALIDATION_FAILED',
@@ -12,6 +16,8 @@ export const GOAL_ERROR_CODES = [
   'GOAL_ALREADY_CLAIMED',
   'PREREQUISITES_NOT_MET',
   'REWARD_GRANT_FAILED',
+  'REWARD_GRANT_RETRYABLE',
+  'REWARD_GRANT_TIMEOUT',
   'TRANSACTION_CLOSED',
   'SOURCE_POSITION_CONFLICT',
   'LEASE_LOST',
@@ -74,27 +80,6 @@ export class PrerequisitesNotMetError extends GoalError {
 }
 
 /**
- * A source position moved from a value other than the one the caller last
- * committed: either its own earlier commit did land (its reply was lost), or
- * another process is consuming the same source. `actual` tells which.
- */
-export class SourcePositionConflictError extends GoalError {
-  constructor(
-    operation: string,
-    readonly source: string,
-    readonly partition: string,
-    readonly expected: bigint | null,
-    readonly actual: bigint | null,
-  ) {
-    super(
-      'SOURCE_POSITION_CONFLICT',
-      operation,
-      `position of ${JSON.stringify(source)} partition ${JSON.stringify(partition)} is ${actual ?? 'unset'}, expected ${expected ?? 'unset'}: another consumer of this source, or an earlier commit whose reply was lost`,
-    );
-  }
-}
-
-/**
  * An increment would take progress past 2,147,483,647 (a PostgreSQL INT,
  * SPEC §2.5). Refused, not clamped: a sum that large is a bad event or a
  * bug, and saturating would hide it. Nothing was written (in a batch: nothing
@@ -124,26 +109,5 @@ export class CatalogueError extends GoalError {
   constructor(problems: readonly string[]) {
     super('CATALOGUE_INVALID', 'loadCatalogue', `${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
     this.problems = problems;
-  }
-}
-
-/**
- * A fenced write refused: the partition's lease row no longer names the
- * writer with the epoch it acquired (another worker took the partition over
- * while this one was paused or cut off). Nothing of the transaction commits.
- */
-export class LeaseLostError extends GoalError {
-  constructor(
-    operation: string,
-    readonly source: string,
-    readonly partition: string,
-    readonly expected: { owner: string; epoch: bigint },
-    readonly actual: { owner: string | null; epoch: bigint } | null,
-  ) {
-    super(
-      'LEASE_LOST',
-      operation,
-      `lease of ${JSON.stringify(source)} partition ${JSON.stringify(partition)} is ${actual === null ? 'missing' : `held by ${JSON.stringify(actual.owner)} at epoch ${actual.epoch}`}, not by ${JSON.stringify(expected.owner)} at epoch ${expected.epoch}: the partition was taken over`,
-    );
   }
 }

@@ -1,16 +1,20 @@
 import type { GoalStatus, UserGoalProgress } from './progress.js';
 
 /**
- * The persistence port of goal progress, declared beside the domain's types:
- * what the worker and the claim flow code against. `@goals/prisma-repo`
- * (`PostgresGoalRepository`) implements it.
+ * The persistence port of goal progress (SPEC §2.2), declared beside the
+ * domain's types: what the claim flow and any service code against.
+ * `@goals/prisma-repo` (`PostgresGoalRepository`) implements it. What a
+ * consumer of an event source needs besides (stored positions, dead letters,
+ * the lease fence) is the SourceLedger port (`source-ledger.port.ts`), kept
+ * apart so this one stays the size of the Go original's.
  *
  * Every write validates its whole input before any SQL (ValidationError,
  * nothing written), never changes a claimed record (except the daily-reward
  * reopening of batchCompleteDaily), and keeps completion sticky with a
- * completedAt. Database failures surface as the adapter's DatabaseError
- * (code `DATABASE_ERROR`, with the SQLSTATE) with the method name as
- * `operation`; calls on a finished transaction as TRANSACTION_CLOSED.
+ * completedAt. Database failures surface as DatabaseError (code
+ * `DATABASE_ERROR`, with `sqlState`) or DatabaseTimeoutError (code
+ * `DATABASE_TIMEOUT`, with `timeout`), the method name as `operation`; calls
+ * on a finished transaction as TransactionClosedError.
  */
 export interface GoalRepository {
   getProgress(userId: string, goalId: string): Promise<UserGoalProgress | null>;
@@ -44,31 +48,13 @@ export interface GoalRepository {
   /** incrementProgress for many, each element with its own delta, target, daily flag and time. */
   batchIncrementProgress(increments: readonly ProgressIncrement[]): Promise<void>;
 
-  /** Absolute progress (domain `applyGoalEffect('set')`), for the worker's flush. */
+  /** Absolute progress (domain `applyGoalEffect('set')`): the progress writes of an event consumer's flush, beside §2.2. */
   batchApplyAbsolute(updates: readonly AbsoluteProgressUpdate[]): Promise<void>;
   /** Daily goals completed (domain `applyGoalEffect('complete_daily')`); reopens a goal claimed on an earlier UTC day. */
   batchCompleteDaily(completions: readonly DailyCompletion[]): Promise<void>;
 
   /** completed → claimed; resolves with the claimedAt written. GoalNotFoundError / GoalNotCompletedError / GoalAlreadyClaimedError otherwise. */
   markAsClaimed(userId: string, goalId: string): Promise<Date>;
-
-  /** Insert or overwrite the stored read positions of a source's partitions. */
-  storeSourcePositions(positions: readonly SourcePosition[]): Promise<void>;
-  loadSourcePositions(source: string): Promise<SourcePosition[]>;
-  /** Every stored position whose source carries this content fingerprint (a replay of the same input under any name). */
-  findSourcesByFingerprint(fingerprint: string): Promise<SourcePosition[]>;
-  /**
-   * Compare-and-set of one partition's position: moves it from `from` (null =
-   * no position stored yet) to `to`, or throws SourcePositionConflictError
-   * with the stored value. Consumers that commit positions with their writes
-   * use it to fence out a second consumer and to recognise a commit whose
-   * reply was lost. A move backwards (`to` < `from`) is a ValidationError.
-   * With `move.lease`, fenced: LeaseLostError unless the lease
-   * row still names that owner and epoch.
-   */
-  advanceSourcePosition(move: SourcePositionMove): Promise<void>;
-  /** Dead letters are unique per (source, partition, position, goalId): replays cannot duplicate them. */
-  recordDeadLetters(letters: readonly DeadLetter[]): Promise<void>;
 
   /** A transaction holding one connection until commit() or rollback(). */
   beginTx(): Promise<TxRepository>;
@@ -138,55 +124,4 @@ export interface DailyCompletion {
   namespace: string;
   targetValue: number;
   at: Date;
-}
-
-export interface SourcePosition {
-  source: string;
-  partition: string;
-  position: bigint;
-  /** Identity of the record ending at `position`, as the consumer gave it (present only when stored). */
-  checkpoint?: string;
-  /** The source's content fingerprint, as the consumer gave it (present only when stored). */
-  fingerprint?: string;
-}
-
-export interface SourcePositionMove {
-  source: string;
-  partition: string;
-  from: bigint | null;
-  to: bigint;
-  /** Identity of the record ending at `to` (≤ 100 characters), stored with the position; a resume checks it. */
-  checkpoint?: string;
-  /** Content fingerprint of the source (≤ 100 characters); kept once stored. */
-  fingerprint?: string;
-  /**
-   * Fencing for a partition shared through leases (partition_leases): the move
-   * (and so the caller's whole transaction) happens only if the lease row,
-   * locked FOR UPDATE, still names this owner with this epoch; LeaseLostError
-   * otherwise.
-   */
-  lease?: LeaseFence;
-}
-
-/** Who must hold a partition's lease, and since which acquisition (epoch), for a fenced write. */
-export interface LeaseFence {
-  owner: string;
-  epoch: bigint;
-}
-
-export interface DeadLetter {
-  source: string;
-  partition: string;
-  position: bigint;
-  /** '' = the whole event. */
-  goalId: string;
-  eventId: string | null;
-  /** What is kept of the payload (a consumer may keep only its beginning; see payloadBytes). */
-  payload: string;
-  reason: string;
-  errorCode: string;
-  /** Length in bytes of the whole payload as received, when the consumer knows it. */
-  payloadBytes?: number;
-  /** Lowercase hex SHA-256 of the whole payload as received, when the consumer knows it. */
-  payloadSha256?: string;
 }

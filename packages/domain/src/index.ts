@@ -1,5 +1,6 @@
 export * from './progress.js';
 export * from './errors.js';
+export * from './persistence-errors.js';
 export {
   GOAL_TYPES,
   EVENT_SOURCES,
@@ -41,11 +42,16 @@ export type {
   ProgressIncrement,
   AbsoluteProgressUpdate,
   DailyCompletion,
+} from './goal-repository.port.js';
+export type {
+  SourceLedger,
+  LedgerTransaction,
+  LedgeredGoalRepository,
   SourcePosition,
   SourcePositionMove,
   LeaseFence,
   DeadLetter,
-} from './goal-repository.port.js';
+} from './source-ledger.port.js';
 export { storableId, storableTextProblems } from './storable-text.js';
 export { isStorableTime, MIN_STORABLE_TIME_MS, MAX_STORABLE_TIME_MS } from './storable-time.js';
 export { fnv1a32, partitionOfUser } from './partition.js';

@@ -7,13 +7,17 @@ export type {
   ProgressIncrement,
   AbsoluteProgressUpdate,
   DailyCompletion,
+  SourceLedger,
+  LedgerTransaction,
+  LedgeredGoalRepository,
   SourcePosition,
   SourcePositionMove,
   LeaseFence,
   DeadLetter,
+  DatabaseTimeoutKind,
 } from '@goals/domain';
-export { DatabaseError } from './errors/database-error.js';
-export { DatabaseTimeoutError, type DatabaseTimeoutKind } from './errors/database-timeout-error.js';
+// The port's persistence errors, declared in @goals/domain so code written
+// against the port recognises them; re-exported for callers of the adapter.
+export { DatabaseError, DatabaseTimeoutError, TransactionClosedError, SourcePositionConflictError, LeaseLostError } from '@goals/domain';
 export { createPool, DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './connection/create-pool.js';
-export { TransactionClosedError } from './errors/transaction-closed-error.js';
 export { COPY_NULL, escapeCopyText } from './copy/copy-text.js';

@@ -1,6 +1,6 @@
 import { ValidationError } from '@goals/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GoalRepository, ProgressIncrement, ProgressUpsert } from '../src/index.js';
+import type { GoalRepository, LedgeredGoalRepository, ProgressIncrement, ProgressUpsert } from '../src/index.js';
 import { countRows, upsert, useRepository } from './support/test-repository.js';
 
 const f = useRepository();
@@ -99,7 +99,7 @@ describe.each(incrementPaths)('%s refuses bad input before any SQL', (name, appl
 });
 
 describe('batches', () => {
-  const batchMethods: [string, (repo: GoalRepository, items: unknown[]) => Promise<void>][] = [
+  const batchMethods: [string, (repo: LedgeredGoalRepository, items: unknown[]) => Promise<void>][] = [
     ['batchUpsertProgress', (r, i) => r.batchUpsertProgress(i as ProgressUpsert[])],
     ['batchUpsertProgressWithCopy', (r, i) => r.batchUpsertProgressWithCopy(i as ProgressUpsert[])],
     ['batchIncrementProgress', (r, i) => r.batchIncrementProgress(i as ProgressIncrement[])],

@@ -1,5 +1,5 @@
-import { GoalError, SourcePositionConflictError } from '@goals/domain';
-import type { DeadLetter, GoalRepository, LeaseFence, SourcePositionMove } from '@goals/domain';
+import { DatabaseTimeoutError, GoalError, SourcePositionConflictError } from '@goals/domain';
+import type { DeadLetter, GoalRepository, LedgeredGoalRepository, LeaseFence, SourcePositionMove } from '@goals/domain';
 import { ProgressBuffer, type BufferEntry, type FlushBatch } from '../buffer/progress-buffer.js';
 import type { Logger } from '../observability/logger.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
@@ -16,7 +16,7 @@ export interface FlushResult {
 }
 
 export interface FlusherOptions {
-  repository: GoalRepository;
+  repository: LedgeredGoalRepository;
   sourceName: string;
   /** The source's content fingerprint, stored with its positions (see sources/source-identity.ts). */
   fingerprint?: string | undefined;
@@ -221,7 +221,7 @@ export class BufferFlusher {
 const STATEMENT_TIMEOUTS_BEFORE_GIVING_UP = 3;
 
 function isStatementTimeout(error: unknown): boolean {
-  return error instanceof GoalError && error.code === 'DATABASE_TIMEOUT' && 'timeout' in error && error.timeout === 'statement';
+  return error instanceof DatabaseTimeoutError && error.timeout === 'statement';
 }
 
 function messageOf(error: unknown): string {

@@ -1,4 +1,4 @@
-import { GoalError } from '@goals/domain';
+import { DatabaseError, GoalError } from '@goals/domain';
 
 /**
  * How the flusher reacts to a failed write:
@@ -21,7 +21,7 @@ export function classifyWriteFailure(error: unknown): WriteFailureKind {
   if (error.code === 'SOURCE_POSITION_CONFLICT') return 'fatal';
   // the partition was taken over: no retry can commit; the partitioned worker drops its buffered work
   if (error.code === 'LEASE_LOST') return 'fatal';
-  const sqlState = 'sqlState' in error && typeof error.sqlState === 'string' ? error.sqlState : undefined;
+  const sqlState = error instanceof DatabaseError ? error.sqlState : undefined;
   if (sqlState !== undefined && (sqlState.startsWith('22') || sqlState.startsWith('23'))) return 'data';
   return 'transient';
 }

@@ -1,4 +1,4 @@
-import { GoalError, type CatalogueIndex, type GoalRepository } from '@goals/domain';
+import { GoalError, type CatalogueIndex, type LedgeredGoalRepository } from '@goals/domain';
 import { EVENT_STREAM_NAME, EventStreamError, partitionSubject } from '@goals/event-stream';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -28,7 +28,7 @@ export interface PartitionedWorkerOptions {
   /** Unique per process: the lease owner. */
   workerId: string;
   catalogue: CatalogueIndex;
-  repository: GoalRepository;
+  repository: LedgeredGoalRepository;
   /** A small pool of its own for heartbeats and leases, so renewals never queue behind flushes. */
   leaseDatabase: pg.Pool;
   metrics: WorkerMetrics;

@@ -1,4 +1,4 @@
-import type { GoalRepository, SourcePosition } from '@goals/domain';
+import type { SourceLedger, SourcePosition } from '@goals/domain';
 import { SourceMismatchError, SourceRefusedError } from './source-refused-error.js';
 
 export interface SourceIdentityCheck {
@@ -7,7 +7,7 @@ export interface SourceIdentityCheck {
   stored: readonly SourcePosition[];
   /** The input's content fingerprint now (undefined: the source has none, or not yet). */
   fingerprint: string | undefined;
-  repository: Pick<GoalRepository, 'findSourcesByFingerprint'>;
+  repository: Pick<SourceLedger, 'findSourcesByFingerprint'>;
   /** The operator said counting this content again under a new name is deliberate. */
   newReplay: boolean;
 }

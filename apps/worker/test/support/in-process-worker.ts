@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogueIndex } from '@goals/domain';
-import { createGoalRepository, type DatabaseTimeouts, type GoalRepository } from '@goals/prisma-repo';
+import { createGoalRepository, type DatabaseTimeouts, type LedgeredGoalRepository } from '@goals/prisma-repo';
 import { pino } from 'pino';
 import { GoalWorker, type RunSummary } from '../../src/goal-worker.js';
 import { WorkerMetrics } from '../../src/observability/metrics.js';
@@ -18,7 +18,7 @@ export function writeLines(lines: readonly string[], name = 'events.ndjson'): st
 export interface InProcessRun {
   worker: GoalWorker;
   metrics: WorkerMetrics;
-  repository: GoalRepository;
+  repository: LedgeredGoalRepository;
   done: Promise<RunSummary>;
 }
 

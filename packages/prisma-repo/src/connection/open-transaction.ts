@@ -1,3 +1,4 @@
+import { DatabaseError } from '@goals/domain';
 import type pg from 'pg';
 import type { BatchKind } from '../batch/batch-kinds.js';
 import { beginTransaction } from '../sql/begin-transaction.js';
@@ -23,13 +24,6 @@ export interface OpenTransaction {
   rollback(reason?: unknown): Promise<void>;
 }
 
-/** PostgreSQL rolled the transaction back at COMMIT (an earlier statement of it had failed). */
-export class CommitRefusedError extends Error {
-  constructor() {
-    super('PostgreSQL answered COMMIT with ROLLBACK: the transaction had failed');
-    this.name = 'CommitRefusedError';
-  }
-}
 
 /**
  * Connections whose session has the COPY staging tables. A table created in
@@ -98,7 +92,7 @@ export async function openTransaction(pool: pg.Pool): Promise<OpenTransaction> {
       }
       // idle and outside a transaction either way
       release();
-      if (!committed) throw new CommitRefusedError();
+      if (!committed) throw new DatabaseError('commit', new Error('PostgreSQL answered COMMIT with ROLLBACK: the transaction had failed'));
       if (createdStagingTables) connectionsWithStagingTables.add(client);
     },
     async rollback(reason) {

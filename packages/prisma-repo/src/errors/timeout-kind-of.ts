@@ -1,4 +1,4 @@
-import type { DatabaseTimeoutKind } from './database-timeout-error.js';
+import type { DatabaseTimeoutKind } from '@goals/domain';
 
 /**
  * Recognises a timeout anywhere in an error's cause chain (pg, pg-pool, or

@@ -1,6 +1,4 @@
-import { GoalError } from '@goals/domain';
-import { DatabaseError } from './database-error.js';
-import { DatabaseTimeoutError } from './database-timeout-error.js';
+import { DatabaseError, DatabaseTimeoutError, GoalError } from '@goals/domain';
 import { timeoutKindOf } from './timeout-kind-of.js';
 
 /**

@@ -12,7 +12,8 @@ import {
   type ProgressUpsert,
   type SourcePosition,
   type SourcePositionMove,
-  type TxRepository,
+  type LedgerTransaction,
+  type SourceLedger,
   type UserGoalProgress,
 } from '@goals/domain';
 import { ABSOLUTE_BATCH, DAILY_BATCH, INCREMENT_BATCH, UPSERT_BATCH } from '../batch/batch-kinds.js';
@@ -63,7 +64,7 @@ import { validateLeaseFence } from '../validation/validate-lease-fence.js';
 export const DEFAULT_COPY_THRESHOLD = 5_000;
 
 /**
- * Every data method of GoalRepository, written once for the repository and
+ * Every data method of GoalRepository and SourceLedger, written once for the repository and
  * its transactions: validate everything first (no SQL for bad input), then
  * the statement(s) of src/sql/ — one import away — at the place `run` hands
  * over. The repository and a TxRepository differ only in `run`: where the
@@ -71,11 +72,11 @@ export const DEFAULT_COPY_THRESHOLD = 5_000;
  * failed statement poisons its commit). `run` also turns database failures
  * into DatabaseError named after the method.
  */
-export abstract class GoalRepositoryMethods implements Omit<GoalRepository, 'beginTx' | 'withTransaction' | 'close'> {
+export abstract class GoalRepositoryMethods implements Omit<GoalRepository, 'beginTx' | 'withTransaction' | 'close'>, SourceLedger {
   protected abstract run<T>(operation: string, work: (place: QueryPlace) => Promise<T>): Promise<T>;
   protected abstract readonly copyThreshold: number;
 
-  abstract beginTx(): Promise<TxRepository>;
+  abstract beginTx(): Promise<LedgerTransaction>;
 
   getProgress(userId: string, goalId: string): Promise<UserGoalProgress | null> {
     return this.run('getProgress', async (place) => {

@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { GoalRepository, TxRepository } from '@goals/domain';
+import type { LedgeredGoalRepository, LedgerTransaction } from '@goals/domain';
 import type pg from 'pg';
 import { createHash } from 'node:crypto';
 import { inShortTransaction, openTransaction } from '../connection/open-transaction.js';
@@ -26,8 +26,8 @@ export interface GoalRepositoryTuning {
   copyThreshold?: number;
 }
 
-/** GoalRepository on PostgreSQL: Prisma's typed client for single-row reads, pg for the rest. Its place is the pool. */
-export class PostgresGoalRepository extends GoalRepositoryMethods implements GoalRepository {
+/** GoalRepository (and the worker's SourceLedger) on PostgreSQL: Prisma's typed client for single-row reads, pg for the rest. Its place is the pool. */
+export class PostgresGoalRepository extends GoalRepositoryMethods implements LedgeredGoalRepository {
   protected readonly copyThreshold: number;
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
@@ -64,7 +64,7 @@ export class PostgresGoalRepository extends GoalRepositoryMethods implements Goa
     }
   }
 
-  async beginTx(): Promise<TxRepository> {
+  async beginTx(): Promise<LedgerTransaction> {
     try {
       return new PostgresTxRepository(await openTransaction(this.#pool), this.#routingPool, this.#prisma, this.copyThreshold);
     } catch (error) {
@@ -72,7 +72,7 @@ export class PostgresGoalRepository extends GoalRepositoryMethods implements Goa
     }
   }
 
-  async withTransaction<T>(work: (tx: TxRepository) => Promise<T>): Promise<T> {
+  async withTransaction<T>(work: (tx: LedgerTransaction) => Promise<T>): Promise<T> {
     const tx = await this.beginTx();
     let result: T;
     try {

@@ -1,10 +1,8 @@
-import { ProgressOverflowError, ValidationError, type TxRepository, type UserGoalProgress } from '@goals/domain';
+import { DatabaseError, ProgressOverflowError, TransactionClosedError, ValidationError, type LedgerTransaction, type UserGoalProgress } from '@goals/domain';
 import type { OpenTransaction } from '../connection/open-transaction.js';
 import type { QueryPlace } from '../connection/query-place.js';
 import type { TransactionRoutingPool } from '../connection/transaction-routing-pool.js';
-import { DatabaseError } from '../errors/database-error.js';
 import { toDatabaseError } from '../errors/to-database-error.js';
-import { TransactionClosedError } from '../errors/transaction-closed-error.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { getProgressForUpdate } from '../sql/get-progress-for-update.js';
 import { toUserGoalProgress } from '../sql/progress-row.js';
@@ -29,7 +27,7 @@ type TransactionState = 'open' | 'finishing' | 'committed' | 'rolled back';
  * reports it (after rolling back) instead of success. The connection's
  * lifecycle is openTransaction's (connection/open-transaction.ts).
  */
-export class PostgresTxRepository extends GoalRepositoryMethods implements TxRepository {
+export class PostgresTxRepository extends GoalRepositoryMethods implements LedgerTransaction {
   protected readonly copyThreshold: number;
   readonly #transaction: OpenTransaction;
   readonly #place: QueryPlace;
@@ -100,11 +98,11 @@ export class PostgresTxRepository extends GoalRepositoryMethods implements TxRep
     await this.#transaction.rollback();
   }
 
-  beginTx(): Promise<TxRepository> {
+  beginTx(): Promise<LedgerTransaction> {
     return Promise.reject(nestedTransactionError('beginTx'));
   }
 
-  withTransaction<T>(_work: (tx: TxRepository) => Promise<T>): Promise<T> {
+  withTransaction<T>(_work: (tx: LedgerTransaction) => Promise<T>): Promise<T> {
     return Promise.reject(nestedTransactionError('withTransaction'));
   }
 
