@@ -3,7 +3,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { CatalogueError } from '@goals/domain';
 import { EventStreamError } from '@goals/event-stream';
-import { StreamBehindPositionError } from './sources/jetstream-partition-source.js';
 import { ConfigError, resolveWorkerConfig } from './config/worker-config.js';
 import { runJetStreamWorker, runWorker } from './run-worker.js';
 import { SourceRefusedError } from './sources/source-refused-error.js';
@@ -69,8 +68,8 @@ async function main(): Promise<void> {
       process.exitCode = 3;
       return;
     }
-    if (error instanceof EventStreamError || error instanceof StreamBehindPositionError) {
-      // 5: NATS cannot be reached (retry later); 4: the stream is not the one this worker was configured for (fix the setup)
+    if (error instanceof EventStreamError) {
+      // 5: NATS cannot be reached (retry later); 4: the stream is not the one this worker was configured for, or is behind the stored positions (fix the setup)
       process.stderr.write(`goals-worker: ${error.code}: ${error.message}\n`);
       process.exitCode = error.code === 'NATS_UNREACHABLE' || error.code === 'JETSTREAM_UNAVAILABLE' ? 5 : 4;
       return;
