@@ -55,6 +55,8 @@ export interface RunSummary {
   flushes: number;
   rowsWritten: number;
   poisonRows: number;
+  /** Attempts of flushes that failed transiently and were retried (a database restart, a timeout). */
+  flushRetries: number;
   durationMs: number;
   eventsPerSecond: number;
   flushMs: { p50: number; p99: number; max: number };
@@ -98,6 +100,7 @@ export class GoalWorker {
   #failure: unknown = null;
   #rowsWritten = 0;
   #poisonRows = 0;
+  #flushRetries = 0;
   #buffer = new ProgressBuffer();
   #inFlight: Promise<void> | null = null;
   #retrying: unknown = null;
@@ -204,6 +207,7 @@ export class GoalWorker {
       flushes: this.#flushDurations.length,
       rowsWritten: this.#rowsWritten,
       poisonRows: this.#poisonRows,
+      flushRetries: this.#flushRetries,
       durationMs: Math.round(durationMs),
       eventsPerSecond: Math.round((total / durationMs) * 1000),
       flushMs: percentiles(this.#flushDurations),
@@ -291,6 +295,7 @@ export class GoalWorker {
       this.#flushDurations.push(result.durationMs);
       this.#rowsWritten += result.rowsWritten;
       this.#poisonRows += result.poisonRows;
+      this.#flushRetries += result.attempts - 1;
       this.#options.logger.debug({ rows: result.rowsWritten, records: sealed.recordCount, ms: Math.round(result.durationMs) }, 'flushed');
     });
     const tracked = flush.then(

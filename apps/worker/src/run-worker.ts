@@ -113,9 +113,11 @@ export async function runJetStreamWorker(config: WorkerConfig, options: RunWorke
   // an object, not a let: the signal handler and the status loop read it after awaits
   const shutdown = { started: false };
   const closeConnection = () => connection.close().catch(() => undefined);
+  const metrics = options.metrics ?? new WorkerMetrics();
   try {
     void (async () => {
       for await (const status of connection.status()) {
+        if (status.type === 'reconnect') metrics.natsReconnects.inc();
         if (status.type === 'disconnect' || status.type === 'reconnect') logger.warn({ nats: status.type, server: 'server' in status ? status.server : undefined }, shutdown.started ? 'NATS status during shutdown' : `NATS ${status.type}`);
       }
     })();
@@ -129,7 +131,6 @@ export async function runJetStreamWorker(config: WorkerConfig, options: RunWorke
       timeouts: { connectMs: config.dbConnectTimeoutMs, statementMs: config.dbStatementTimeoutMs, lockMs: config.dbLockTimeoutMs, noAnswerMs: config.dbNoAnswerTimeoutMs },
     });
     const leaseDatabase = createPool(database.url, { max: 2 });
-    const metrics = options.metrics ?? new WorkerMetrics();
     const worker = new PartitionedWorker({
       connection,
       partitions,
