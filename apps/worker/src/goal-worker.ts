@@ -10,16 +10,25 @@ import type { EventOutcome, WorkerMetrics } from './observability/metrics.js';
 import type { EventSourceReader, SourceRecord } from './sources/event-source.js';
 import { checkSourceIdentity } from './sources/source-identity.js';
 
+/**
+ * How much one buffer may hold before reading pauses. A plain object the
+ * owner may update between records: a partitioned worker splits its
+ * process-wide bound between the partitions it holds now.
+ */
+export interface BufferBudget {
+  /** Rows (distinct user × goal, plus extra days) plus dead letters. */
+  maxRows: number;
+  /** Estimated heap bytes (ProgressBuffer.bytes). */
+  maxBytes: number;
+}
+
 export interface GoalWorkerOptions {
   source: EventSourceReader;
   catalogue: CatalogueIndex;
   repository: LedgeredGoalRepository;
   metrics: WorkerMetrics;
   logger: Logger;
-  /** Rows (distinct user × goal) plus dead letters one buffer may hold before reading pauses. */
-  maxBufferRows: number;
-  /** Estimated heap bytes one buffer may hold before reading pauses (ProgressBuffer.bytes). */
-  maxBufferBytes?: number;
+  budget: BufferBudget;
   /** Consume content already consumed under another source name (a deliberate second replay). */
   newReplay?: boolean;
   /** A non-empty buffer is flushed at least this often. */
@@ -46,40 +55,57 @@ export interface RunSummary {
   flushes: number;
   rowsWritten: number;
   poisonRows: number;
+  /** Attempts of flushes that failed transiently and were retried (a database restart, a timeout). */
+  flushRetries: number;
   durationMs: number;
   eventsPerSecond: number;
   flushMs: { p50: number; p99: number; max: number };
 }
 
 /**
- * source → parse → rules → buffer → flush (rows + positions, one transaction).
+ * The worker's life, one mode at a time (`#mode`, changed only through
+ * `#setMode(from, to)`, which throws on any other transition):
  *
- * States: reading (records go into the current buffer) → when the buffer is
- * full, the worker waits for the previous flush, hands the full buffer to the
- * flusher and goes on reading into a fresh one, so at most two buffers exist
- * (memory is bounded and reading pauses while both are busy: backpressure).
- * A timer flushes a non-empty buffer every `flushIntervalMs`. Flushes run one
- * at a time in source order, so stored positions only move forward. `stop()`
- * ends reading at a record boundary; the final flush then commits everything
- * read, or `run()` rejects when the deadline passes (nothing is lost either
- * way: uncommitted records are read again on the next start).
+ *   starting ──(positions loaded, identity checked)──► reading
+ *   starting ──stop()──► draining            (stopped before it read anything)
+ *   reading ──stop() / end of source──► draining ──(final flush committed)──► stopped
+ *   (stop() while draining after the end of the source only arms the deadline)
+ *   starting / reading / draining ──(a flush or the source failed, the deadline passed)──► failed
+ *
+ * reading: records go into the current buffer; when it reaches its budget the
+ * worker waits for the flush in flight, hands the full buffer over (sealed
+ * once: entries, writes, position moves) and reads on into a fresh one, so at
+ * most two buffers exist (memory is bounded; reading pauses while both are
+ * busy: backpressure). A timer flushes a non-empty buffer every
+ * `flushIntervalMs`. Flushes run one at a time in source order, and the
+ * worker alone applies the positions each one committed, so the
+ * compare-and-set base only moves forward. draining: the final flush commits
+ * everything read, or `run()` rejects once `shutdownDeadlineMs` passed after
+ * `stop()` (nothing is lost either way: uncommitted records are read again on
+ * the next start). Two signals carry mode changes to code that is waiting:
+ * `#readingEnded` wakes a read blocked on an idle source, `#deadline` ends the
+ * flusher's retries.
  */
 export class GoalWorker {
   readonly #options: GoalWorkerOptions;
-  readonly #stop = new AbortController();
-  readonly #giveUp = new AbortController();
+  readonly #readingEnded = new AbortController();
+  readonly #deadline = new AbortController();
   readonly #flusher: BufferFlusher;
   readonly #counts: Record<EventOutcome, number> = { applied: 0, ignored: 0, dead_lettered: 0 };
   readonly #flushDurations: number[] = [];
+  #mode: WorkerMode = 'starting';
+  #stoppedBy: RunSummary['stoppedBy'] = 'end_of_source';
+  /** Armed by stop(): the final flush's deadline. */
+  #deadlineTimer: NodeJS.Timeout | null = null;
+  #failure: unknown = null;
   #rowsWritten = 0;
   #poisonRows = 0;
+  #flushRetries = 0;
   #buffer = new ProgressBuffer();
   #inFlight: Promise<void> | null = null;
-  #fatal: unknown = null;
-  #ready = false;
   #retrying: unknown = null;
   #flushStartedAt: number | null = null;
-  /** Positions this worker last committed, per partition (null = none stored): the compare-and-set base. */
+  /** Positions this worker last committed, per partition (null = none stored): the compare-and-set base. Only this class writes it. */
   readonly #committed = new Map<string, bigint | null>();
   readonly #fingerprint: string | undefined;
 
@@ -89,16 +115,19 @@ export class GoalWorker {
     this.#flusher = new BufferFlusher({
       repository: options.repository,
       sourceName: options.source.name,
-      fingerprint: this.#fingerprint,
       metrics: options.metrics,
       logger: options.logger,
-      giveUp: this.#giveUp.signal,
+      giveUp: this.#deadline.signal,
       lease: options.lease,
       slots: options.flushSlots,
       onRetrying: (retrying, failure) => {
         this.#retrying = retrying ? (failure ?? 'unknown failure') : null;
       },
     });
+  }
+
+  get mode(): WorkerMode {
+    return this.#mode;
   }
 
   /** True while reading and flushing normally (for /readyz); false during start-up, retries, a stalled flush and shutdown. */
@@ -108,7 +137,7 @@ export class GoalWorker {
 
   /** Readiness with its reason (the /readyz body). */
   get readiness(): Readiness {
-    if (!this.#ready) return { ready: false, reason: this.#stop.signal.aborted ? 'stopping' : 'not reading (starting, or finished)' };
+    if (this.#mode !== 'reading') return { ready: false, reason: this.#deadlineTimer !== null || this.#mode === 'failed' ? 'stopping' : 'not reading (starting, or finished)' };
     if (this.#retrying !== null) {
       return { ready: false, reason: `flush failed, retrying: ${this.#retrying instanceof Error ? this.#retrying.message : String(this.#retrying)}` };
     }
@@ -119,75 +148,66 @@ export class GoalWorker {
     return { ready: true, reason: 'ready' };
   }
 
-  /** Stop reading; `run()` then flushes what it holds and resolves. */
+  /** Records read so far, by outcome (a run that failed included). */
+  get eventCounts(): Readonly<Record<EventOutcome, number>> {
+    return { ...this.#counts };
+  }
+
+  /** Stop reading; `run()` then flushes what it holds and resolves, or rejects once the deadline passed. */
   stop(): void {
-    if (this.#stop.signal.aborted) return;
+    if (this.#deadlineTimer !== null || this.#mode === 'stopped' || this.#mode === 'failed') return;
+    if (this.#mode === 'starting' || this.#mode === 'reading') {
+      this.#stoppedBy = 'stop';
+      this.#setMode(this.#mode, 'draining');
+    }
+    // also when the source had ended already: the final flush in progress gets the deadline too
     this.#options.logger.info({ deadlineMs: this.#options.shutdownDeadlineMs }, 'stopping: final flush');
-    this.#stop.abort();
-    setTimeout(() => this.#giveUp.abort(new Error(`final flush did not commit within ${this.#options.shutdownDeadlineMs} ms`)), this.#options.shutdownDeadlineMs).unref();
+    this.#deadlineTimer = setTimeout(() => this.#deadline.abort(new Error(`final flush did not commit within ${this.#options.shutdownDeadlineMs} ms`)), this.#options.shutdownDeadlineMs).unref();
   }
 
   async run(): Promise<RunSummary> {
     const { source, logger, repository, flushIntervalMs } = this.#options;
     const started = performance.now();
-    const stored = await repository.loadSourcePositions(source.name);
-    await checkSourceIdentity({ sourceName: source.name, stored, fingerprint: this.#fingerprint, repository, newReplay: this.#options.newReplay ?? false });
-    for (const p of stored) this.#committed.set(p.partition, p.position);
-    const resumeAt = new Map(stored.map((p) => [p.partition, p.position]));
-    const checkpoints = new Map(stored.flatMap((p) => (p.checkpoint === undefined ? [] : [[p.partition, p.checkpoint] as const])));
-    logger.info({ source: source.name, resumeAt: Object.fromEntries([...resumeAt].map(([k, v]) => [k, v.toString()])) }, 'worker started');
-    const timer = setInterval(() => {
-      if (this.#inFlight === null && this.#buffer.recordCount > 0) this.#flushCurrent().catch(() => undefined);
-    }, flushIntervalMs);
-    let stoppedBy: RunSummary['stoppedBy'] = 'end_of_source';
-    const iterator = source.read(resumeAt, checkpoints)[Symbol.asyncIterator]();
-    this.#ready = true;
+    let timer: NodeJS.Timeout | undefined;
+    let iterator: AsyncIterator<SourceRecord[]> | undefined;
     try {
-      reading: for (;;) {
-        const next = await nextUnlessStopped(iterator, this.#stop.signal);
-        if (next === 'stopped') {
-          stoppedBy = 'stop';
-          break;
-        }
-        if (next.done === true) break;
-        this.#throwIfFatal();
-        for (const record of next.value) {
-          // stop at a record boundary: the rest of the chunk is read again on the next start
-          if (this.#stop.signal.aborted) {
-            stoppedBy = 'stop';
-            break reading;
-          }
-          this.#bufferRecord(record);
-          if (this.#buffer.size >= this.#options.maxBufferRows || this.#buffer.bytes >= (this.#options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES)) {
-            // backpressure: no third buffer; wait for the flush in flight before handing this one over
-            if (this.#inFlight !== null) await this.#inFlight;
-            this.#throwIfFatal();
-            void this.#flushCurrent().catch(() => undefined);
-          }
-        }
-        this.#options.metrics.bufferRows.set(this.#buffer.size);
-        const lag = source.lag();
-        if (lag !== undefined) this.#options.metrics.sourceLag.set(lag);
+      const stored = await repository.loadSourcePositions(source.name);
+      await checkSourceIdentity({ sourceName: source.name, stored, fingerprint: this.#fingerprint, repository, newReplay: this.#options.newReplay ?? false });
+      for (const p of stored) this.#committed.set(p.partition, p.position);
+      const resumeAt = new Map(stored.map((p) => [p.partition, p.position]));
+      const checkpoints = new Map(stored.flatMap((p) => (p.checkpoint === undefined ? [] : [[p.partition, p.checkpoint] as const])));
+      logger.info({ source: source.name, resumeAt: Object.fromEntries([...resumeAt].map(([k, v]) => [k, v.toString()])) }, 'worker started');
+      timer = setInterval(() => {
+        if (this.#inFlight === null && this.#buffer.recordCount > 0) this.#flushCurrent().catch(() => undefined);
+      }, flushIntervalMs);
+      iterator = source.read(resumeAt, checkpoints)[Symbol.asyncIterator]();
+      // stop() may have come while the positions were loading: then nothing is read
+      if (this.#isMode('starting')) {
+        this.#setMode('starting', 'reading');
+        await this.#readUntilStopped(iterator);
       }
-      this.#ready = false;
-      this.#throwIfFatal();
-      await raceDeadline(this.#flushCurrent(), this.#giveUp.signal);
-      if (this.#inFlight !== null) await raceDeadline(this.#inFlight, this.#giveUp.signal);
-      this.#throwIfFatal();
+      this.#throwIfFailed();
+      await raceDeadline(this.#flushCurrent(), this.#deadline.signal);
+      if (this.#inFlight !== null) await raceDeadline(this.#inFlight, this.#deadline.signal);
+      this.#throwIfFailed();
+      this.#setMode('draining', 'stopped');
+    } catch (error) {
+      this.#fail(error);
+      throw this.#failure;
     } finally {
-      this.#ready = false;
       clearInterval(timer);
       // ends the source's read loop and closes its stream; a read blocked on an idle stream is not awaited
-      void iterator.return?.().catch(() => undefined);
+      void iterator?.return?.().catch(() => undefined);
     }
     const durationMs = performance.now() - started;
     const total = this.#counts.applied + this.#counts.ignored + this.#counts.dead_lettered;
     const summary: RunSummary = {
-      stoppedBy,
+      stoppedBy: this.#stoppedBy,
       events: { ...this.#counts },
       flushes: this.#flushDurations.length,
       rowsWritten: this.#rowsWritten,
       poisonRows: this.#poisonRows,
+      flushRetries: this.#flushRetries,
       durationMs: Math.round(durationMs),
       eventsPerSecond: Math.round((total / durationMs) * 1000),
       flushMs: percentiles(this.#flushDurations),
@@ -196,6 +216,34 @@ export class GoalWorker {
     if (tail > 0) logger.warn({ bytes: tail }, 'the last line has no newline and is not complete JSON: left for the next run (is the file still being written?)');
     logger.info({ summary }, 'worker finished');
     return summary;
+  }
+
+  /** reading: until the source ends (→ draining) or the mode left reading (stop() or a failed flush). */
+  async #readUntilStopped(iterator: AsyncIterator<SourceRecord[]>): Promise<void> {
+    const { source, metrics, budget } = this.#options;
+    for (;;) {
+      const next = await nextUnlessStopped(iterator, this.#readingEnded.signal);
+      if (next === 'stopped') return;
+      if (next.done === true) {
+        this.#setMode('reading', 'draining');
+        return;
+      }
+      this.#throwIfFailed();
+      for (const record of next.value) {
+        // stop at a record boundary: the rest of the chunk is read again on the next start
+        if (!this.#isMode('reading')) return;
+        this.#bufferRecord(record);
+        if (this.#buffer.size >= budget.maxRows || this.#buffer.bytes >= budget.maxBytes) {
+          // backpressure: no third buffer; wait for the flush in flight before handing this one over
+          if (this.#inFlight !== null) await this.#inFlight;
+          this.#throwIfFailed();
+          void this.#flushCurrent().catch(() => undefined);
+        }
+      }
+      metrics.bufferRows.set(this.#buffer.size);
+      const lag = source.lag();
+      if (lag !== undefined) metrics.sourceLag.set(lag);
+    }
   }
 
   #bufferRecord(record: SourceRecord): void {
@@ -231,28 +279,31 @@ export class GoalWorker {
   /** Hands the current buffer to the flusher, after the flush in flight (order = source order). */
   #flushCurrent(): Promise<void> {
     // after a failed flush nothing later may commit: its positions would skip the failed records
-    if (this.#fatal !== null) return Promise.reject(this.#fatal);
+    if (this.#failure !== null) return Promise.reject(this.#failure);
     const previous = this.#inFlight ?? Promise.resolve();
     if (this.#buffer.recordCount === 0) return previous;
     const full = this.#buffer;
     this.#buffer = new ProgressBuffer();
     const flush = previous.then(async () => {
+      // sealed now, not at hand-over: the moves start from what the previous flush committed
+      const sealed = full.seal({ source: this.#options.source.name, committed: this.#committed, fingerprint: this.#fingerprint });
       this.#flushStartedAt = performance.now();
-      const result = await this.#flusher.flush(full, this.#committed).finally(() => {
+      const result = await this.#flusher.flush(sealed).finally(() => {
         this.#flushStartedAt = null;
       });
+      for (const [partition, position] of result.committed) this.#committed.set(partition, position);
       this.#flushDurations.push(result.durationMs);
       this.#rowsWritten += result.rowsWritten;
       this.#poisonRows += result.poisonRows;
-      this.#options.logger.debug({ rows: result.rowsWritten, records: full.recordCount, ms: Math.round(result.durationMs) }, 'flushed');
+      this.#flushRetries += result.attempts - 1;
+      this.#options.logger.debug({ rows: result.rowsWritten, records: sealed.recordCount, ms: Math.round(result.durationMs) }, 'flushed');
     });
     const tracked = flush.then(
       () => {
         if (this.#inFlight === tracked) this.#inFlight = null;
       },
       (error: unknown) => {
-        this.#fatal ??= error;
-        this.#stop.abort();
+        this.#fail(error);
         if (this.#inFlight === tracked) this.#inFlight = null;
         throw error;
       },
@@ -261,10 +312,40 @@ export class GoalWorker {
     return tracked;
   }
 
-  #throwIfFatal(): void {
-    if (this.#fatal !== null) throw this.#fatal;
+  /** Any mode but stopped → failed, keeping the first failure (later ones are its consequences). */
+  #fail(error: unknown): void {
+    this.#failure ??= error;
+    if (this.#mode !== 'failed' && this.#mode !== 'stopped') this.#setMode(this.#mode, 'failed');
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure !== null) throw this.#failure;
+  }
+
+  /** Read through a method: stop() and a failing flush change the mode while run() awaits, which narrowing cannot see. */
+  #isMode(mode: WorkerMode): boolean {
+    return this.#mode === mode;
+  }
+
+  #setMode(from: WorkerMode, to: WorkerMode): void {
+    if (this.#mode !== from || !WORKER_TRANSITIONS[from].includes(to)) {
+      throw new Error(`GoalWorker: illegal transition ${from} → ${to} (mode is ${this.#mode})`);
+    }
+    this.#mode = to;
+    // leaving reading for any reason wakes a read blocked on an idle source
+    if (from === 'reading' || to === 'draining' || to === 'failed') this.#readingEnded.abort();
   }
 }
+
+export type WorkerMode = 'starting' | 'reading' | 'draining' | 'stopped' | 'failed';
+
+const WORKER_TRANSITIONS: Record<WorkerMode, readonly WorkerMode[]> = {
+  starting: ['reading', 'draining', 'failed'],
+  reading: ['draining', 'failed'],
+  draining: ['stopped', 'failed'],
+  stopped: [],
+  failed: [],
+};
 
 /**
  * The next chunk, or 'stopped' once `signal` aborts (already aborted included).

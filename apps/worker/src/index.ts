@@ -1,5 +1,5 @@
-export { GoalWorker, type GoalWorkerOptions, type RunSummary } from './goal-worker.js';
-export { ProgressBuffer, type BufferEntry, type FlushBatch } from './buffer/progress-buffer.js';
+export { GoalWorker, type GoalWorkerOptions, type RunSummary, type BufferBudget, type WorkerMode } from './goal-worker.js';
+export { ProgressBuffer, type BufferEntry, type FlushBatch, type SealedBuffer } from './buffer/progress-buffer.js';
 export { BufferFlusher, type FlushResult } from './flush/buffer-flusher.js';
 export { NdjsonSource } from './sources/ndjson-source.js';
 export { SourceRefusedError, SourceMismatchError, type SourceRefusalCode } from './sources/source-refused-error.js';
@@ -11,5 +11,8 @@ export { resolveWorkerConfig, workerConfigSchema, ConfigError, type WorkerConfig
 export { loadCatalogueFile } from './config/catalogue-file.js';
 export { runWorker, runJetStreamWorker, type RunWorkerOptions } from './run-worker.js';
 export { PartitionedWorker, type PartitionedWorkerOptions, type PartitionedRunSummary } from './partitions/partitioned-worker.js';
-export { JetStreamPartitionSource, StreamBehindPositionError } from './sources/jetstream-partition-source.js';
+export { JetStreamPartitionSource } from './sources/jetstream-partition-source.js';
+export { StreamBehindPositionError } from '@goals/event-stream';
+export { PartitionLeases } from './leases/partition-leases.js';
+export { planLeases, type LeasePlan, type LeasePlanInput, type HeldLease } from './leases/lease-plan.js';
 export { FlushSlots } from './flush/flush-slots.js';

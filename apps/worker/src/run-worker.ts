@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { startDatabase } from '@goals/database';
 import { connectToNats, ensureEventStream, EVENT_STREAM_NAME } from '@goals/event-stream';
 import { createGoalRepository, createPool } from '@goals/prisma-repo';
+import { ShutdownSignals } from '@goals/runtime';
 import { defaultSourceName, type WorkerConfig } from './config/worker-config.js';
 import { loadCatalogueFile } from './config/catalogue-file.js';
 import { GoalWorker, type RunSummary } from './goal-worker.js';
@@ -12,7 +13,6 @@ import { ObservabilityServer } from './observability/http-server.js';
 import { createLogger } from './observability/logger.js';
 import { WorkerMetrics } from './observability/metrics.js';
 import { SourceOwnership } from './ownership/source-ownership.js';
-import { SignalShutdown } from './shutdown/signal-shutdown.js';
 import { PartitionedWorker, type PartitionedRunSummary } from './partitions/partitioned-worker.js';
 import { NdjsonSource } from './sources/ndjson-source.js';
 
@@ -55,8 +55,7 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     repository,
     metrics,
     logger,
-    maxBufferRows: config.maxBufferRows,
-    maxBufferBytes: config.maxBufferBytes,
+    budget: { maxRows: config.maxBufferRows, maxBytes: config.maxBufferBytes },
     newReplay: config.newReplay,
     flushIntervalMs: config.flushIntervalMs,
     shutdownDeadlineMs: config.shutdownDeadlineMs,
@@ -79,7 +78,7 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     throw error;
   }
   const server = new ObservabilityServer(metrics, () => worker.readiness, { requestTimeoutMs: config.httpRequestTimeoutMs, keepAliveTimeoutMs: config.httpKeepAliveMs });
-  const signals = new SignalShutdown({ logger, stopWorker: () => worker.stop(), deadlineMs: config.shutdownDeadlineMs, handleSignals: options.handleSignals ?? true });
+  const signals = new ShutdownSignals({ log: logger, onFirstSignal: () => worker.stop(), deadlineMs: config.shutdownDeadlineMs, install: options.handleSignals ?? true, work: 'the final flush' });
   try {
     const metricsPort = await server.listen(config.metricsPort, config.metricsHost);
     logger.info({ metricsPort, endpoints: ['/metrics', '/healthz', '/readyz'] }, 'observability server listening');
@@ -114,9 +113,11 @@ export async function runJetStreamWorker(config: WorkerConfig, options: RunWorke
   // an object, not a let: the signal handler and the status loop read it after awaits
   const shutdown = { started: false };
   const closeConnection = () => connection.close().catch(() => undefined);
+  const metrics = options.metrics ?? new WorkerMetrics();
   try {
     void (async () => {
       for await (const status of connection.status()) {
+        if (status.type === 'reconnect') metrics.natsReconnects.inc();
         if (status.type === 'disconnect' || status.type === 'reconnect') logger.warn({ nats: status.type, server: 'server' in status ? status.server : undefined }, shutdown.started ? 'NATS status during shutdown' : `NATS ${status.type}`);
       }
     })();
@@ -130,7 +131,6 @@ export async function runJetStreamWorker(config: WorkerConfig, options: RunWorke
       timeouts: { connectMs: config.dbConnectTimeoutMs, statementMs: config.dbStatementTimeoutMs, lockMs: config.dbLockTimeoutMs, noAnswerMs: config.dbNoAnswerTimeoutMs },
     });
     const leaseDatabase = createPool(database.url, { max: 2 });
-    const metrics = options.metrics ?? new WorkerMetrics();
     const worker = new PartitionedWorker({
       connection,
       partitions,
@@ -151,14 +151,15 @@ export async function runJetStreamWorker(config: WorkerConfig, options: RunWorke
       leaseScanIntervalMs: config.leaseScanIntervalMs,
     });
     const server = new ObservabilityServer(metrics, () => worker.readiness, { requestTimeoutMs: config.httpRequestTimeoutMs, keepAliveTimeoutMs: config.httpKeepAliveMs });
-    const signals = new SignalShutdown({
-      logger,
-      stopWorker: () => {
+    const signals = new ShutdownSignals({
+      log: logger,
+      onFirstSignal: () => {
         shutdown.started = true;
         worker.stop();
       },
       deadlineMs: config.shutdownDeadlineMs,
-      handleSignals: options.handleSignals ?? true,
+      install: options.handleSignals ?? true,
+      work: 'the final flush',
     });
     try {
       const metricsPort = await server.listen(config.metricsPort, config.metricsHost);

@@ -46,21 +46,23 @@ function flusher(sourceName = 'log'): BufferFlusher {
 
 describe('BufferFlusher', () => {
   it('recognises a flush whose COMMIT landed but whose reply was lost, and does not apply it twice', async () => {
-    const buffer = bufferOfKills(5, 100n);
-    await flusher().flush(buffer, new Map([['0', null]]));
+    const sealed = bufferOfKills(5, 100n).seal({ source: 'log', committed: new Map([['0', null]]) });
+    const first = await flusher().flush(sealed);
+    expect(first.committed).toEqual(new Map([['0', 100n]]));
     const after = await readTable(database.url);
     expect([...after.values()]).toEqual([{ progress: 10, status: 'in_progress', completedAt: null, claimed: false }]);
 
-    // the retry a lost reply causes: same buffer, same base position as before the commit
-    const retry = await flusher().flush(buffer, new Map([['0', null]]));
+    // the retry a lost reply causes: the same sealed buffer, the same base position as before the commit
+    const retry = await flusher().flush(sealed);
     expect(retry.attempts).toBe(1);
+    expect(retry.committed).toEqual(new Map([['0', 100n]]));
     expect(await readTable(database.url)).toEqual(after);
   });
 
   it('refuses to write when another consumer moved the position: fenced, nothing written', async () => {
     await repository.advanceSourcePosition({ source: 'log', partition: '0', from: null, to: 40n });
     const error = await flusher()
-      .flush(bufferOfKills(3, 100n), new Map([['0', null]]))
+      .flush(bufferOfKills(3, 100n).seal({ source: 'log', committed: new Map([['0', null]]) }))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FatalFlushError);
     expect((error as Error).message).toMatch(/SOURCE_POSITION_CONFLICT|another consumer/);

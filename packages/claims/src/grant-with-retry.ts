@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { retryWithBackoff } from '@goals/runtime';
 import { GrantTimeoutError } from './grant-timeout-error.js';
 import type { GrantRequest, RewardGranter } from './reward-granter.port.js';
 import { RetryableGrantError } from './retryable-grant-error.js';
 import { RewardGrantFailedError } from './reward-grant-failed-error.js';
-import { backoffDelayMs, type RetryPolicy } from './retry-policy.js';
+import { grantBackoff, type RetryPolicy } from './retry-policy.js';
 
 /**
  * Calls `granter.grant` until it succeeds, retrying only RetryableGrantError
@@ -14,16 +14,17 @@ import { backoffDelayMs, type RetryPolicy } from './retry-policy.js';
  * holds a row lock and a pooled connection while the granter runs.
  */
 export async function grantWithRetry(granter: RewardGranter, request: Omit<GrantRequest, 'signal'>, policy: RetryPolicy): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await grantWithin(granter, request, policy.grantTimeoutMs);
-      return;
-    } catch (error) {
-      if (!(error instanceof RetryableGrantError) || attempt >= policy.attempts) {
-        throw new RewardGrantFailedError(request.userId, request.goalId, request.idempotencyKey, attempt, error);
-      }
-      await sleep(backoffDelayMs(policy, attempt));
-    }
+  let attempts = 0;
+  try {
+    await retryWithBackoff(
+      (attempt) => {
+        attempts = attempt;
+        return grantWithin(granter, request, policy.grantTimeoutMs);
+      },
+      { backoff: grantBackoff(policy), attempts: policy.attempts, retryIf: (error) => error instanceof RetryableGrantError },
+    );
+  } catch (error) {
+    throw new RewardGrantFailedError(request.userId, request.goalId, request.idempotencyKey, attempts, error);
   }
 }
 

@@ -1,4 +1,5 @@
 import { ValidationError, type ValidationIssue } from '@goals/domain';
+import type { BackoffPolicy } from '@goals/runtime';
 
 export interface RetryOptions {
   /** Calls of `grant` per claim, the first included. Default 3. */
@@ -39,11 +40,11 @@ export function resolveRetryPolicy(options: RetryOptions | undefined): RetryPoli
 }
 
 /**
- * Wait after failed attempt `failedAttempt` (1-based): base · 2^(n-1), capped,
- * then "equal jitter" (half fixed, half random) so claims that failed together
- * against an overloaded granter do not all come back at the same instant.
+ * The wait after a failed grant: base · 2^(n-1), capped, with "equal jitter"
+ * (half fixed, half random) so claims that failed together against an
+ * overloaded granter do not all come back at the same instant. The formula is
+ * `@goals/runtime`'s one backoff.
  */
-export function backoffDelayMs(policy: RetryPolicy, failedAttempt: number, random: () => number = Math.random): number {
-  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempt - 1));
-  return exponential / 2 + (random() * exponential) / 2;
+export function grantBackoff(policy: RetryPolicy): BackoffPolicy {
+  return { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs, jitter: 'equal' };
 }

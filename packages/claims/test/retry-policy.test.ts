@@ -1,6 +1,7 @@
 import { ValidationError } from '@goals/domain';
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, resolveRetryPolicy } from '../src/retry-policy.js';
+import { backoffDelayMs } from '@goals/runtime';
+import { grantBackoff, resolveRetryPolicy } from '../src/retry-policy.js';
 
 describe('retry policy', () => {
   it('defaults: 3 attempts, 50 ms doubling, capped at 1000 ms, 5 s per grant call', () => {
@@ -9,7 +10,7 @@ describe('retry policy', () => {
   });
 
   it('waits grow exponentially up to the cap, with at most half of each wait random', () => {
-    const policy = resolveRetryPolicy({ baseDelayMs: 50, maxDelayMs: 300 });
+    const policy = grantBackoff(resolveRetryPolicy({ baseDelayMs: 50, maxDelayMs: 300 }));
     const lowest = () => 0;
     const highest = () => 1;
     expect([1, 2, 3, 4, 5].map((n) => backoffDelayMs(policy, n, highest))).toEqual([50, 100, 200, 300, 300]);

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findFreePort } from '../src/embedded/find-free-port.js';
+import { freePort } from '@goals/runtime/testing';
 import { withTestDatabase } from '../src/testing/index.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -44,7 +44,7 @@ describe('db:migrate', () => {
   });
 
   it('exits non-zero with one line when the database is unreachable', async () => {
-    const port = await findFreePort(0);
+    const port = await freePort();
 
     const result = await runMigrateCli(`postgres://postgres:hunter2@127.0.0.1:${port}/goals`);
 

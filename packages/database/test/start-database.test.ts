@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DatabaseUnreachableError, startDatabase } from '../src/index.js';
 import { withDatabaseName } from '../src/connection/database-url.js';
-import { findFreePort } from '../src/embedded/find-free-port.js';
+import { freePort } from '@goals/runtime/testing';
 import { withTestDatabase } from '../src/testing/index.js';
 
 const ALL_MIGRATIONS = ['20261127000000_init', '20261127000100_worker_state', '20261201000000_worker_identity', '20261201210000_reporting', '20261201220000_partition_leases'];
@@ -28,7 +28,7 @@ async function countProgressRows(url: string): Promise<number> {
 
 describe('startDatabase with a database URL', () => {
   it('fails with one clear line naming the URL (password masked) when nothing listens there', async () => {
-    const port = await findFreePort(0);
+    const port = await freePort();
     const url = `postgres://goals:s3cret@127.0.0.1:${port}/goals`;
 
     const error = await startDatabase({ databaseUrl: url }).catch((caught: unknown) => caught);

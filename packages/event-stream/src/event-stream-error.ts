@@ -10,6 +10,9 @@
  * - PARTITION_COUNT_MISMATCH: the caller was configured with another
  *   partition count than the stream was created with.
  * - PUBLISH_FAILED: the server did not store a message (after retries).
+ * - STREAM_BEHIND_POSITION: a consumer's stored position is past the
+ *   stream's last sequence (the stream was recreated, or the positions belong
+ *   to another stream): reading on would skip events.
  */
 export type EventStreamErrorCode =
   | 'NATS_UNREACHABLE'
@@ -17,7 +20,8 @@ export type EventStreamErrorCode =
   | 'STREAM_MISSING'
   | 'STREAM_CONFIG_MISMATCH'
   | 'PARTITION_COUNT_MISMATCH'
-  | 'PUBLISH_FAILED';
+  | 'PUBLISH_FAILED'
+  | 'STREAM_BEHIND_POSITION';
 
 export class EventStreamError extends Error {
   constructor(

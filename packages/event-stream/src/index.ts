@@ -11,3 +11,5 @@ export {
   type PublishRejection,
   type PublishOutcome,
 } from './event-publisher.js';
+export { PartitionConsumers, PartitionReader, StreamBehindPositionError, type PartitionMessage, type PartitionWarning } from './partition-consumers.js';
+export type { NatsConnection } from '@nats-io/transport-node';

@@ -1,5 +1,5 @@
 import { MAX_PROGRESS, meetsRequirement, type EventImpact, type IndexedGoal } from '@goals/domain';
-import type { AbsoluteProgressUpdate, DailyCompletion, DeadLetter, ProgressIncrement } from '@goals/domain';
+import type { AbsoluteProgressUpdate, DailyCompletion, DeadLetter, ProgressIncrement, SourcePositionMove } from '@goals/domain';
 
 /**
  * The in-memory buffer between the source and the database.
@@ -27,6 +27,10 @@ import type { AbsoluteProgressUpdate, DailyCompletion, DeadLetter, ProgressIncre
  *
  * The buffer also owns the source positions of the records it holds: a flush
  * stores them with the rows, in the same transaction (exactly-once).
+ *
+ * States: filling (records are added) → sealed (`seal()`, once: the entries,
+ * their writes and the position moves are computed a single time and handed
+ * to the flusher; adding after that is a bug and throws).
  */
 interface EntryBase {
   userId: string;
@@ -72,6 +76,27 @@ export interface FlushBatch {
   dailyCompletions: DailyCompletion[];
 }
 
+/** What a flush writes, computed once from a full buffer: every retry and poison isolation work on this. */
+export interface SealedBuffer {
+  /** The aggregated entries: poison isolation bisects these. */
+  readonly entries: readonly BufferEntry[];
+  /** The writes of all entries (ProgressBuffer.toBatch of `entries`). */
+  readonly batch: FlushBatch;
+  readonly deadLetters: readonly DeadLetter[];
+  /** One compare-and-set per partition the buffer's records advanced, from the last committed position. */
+  readonly moves: readonly SourcePositionMove[];
+  /** Source records the buffer accepted (applied, ignored or dead-lettered). */
+  readonly recordCount: number;
+}
+
+/** What the moves are relative to: the source and the positions this worker last committed (null = none stored yet). */
+export interface SealBase {
+  source: string;
+  committed: ReadonlyMap<string, bigint | null>;
+  /** The source's content fingerprint, stored with its positions. */
+  fingerprint?: string | undefined;
+}
+
 /**
  * Heap bytes one buffered row costs, for the byte bound: measured as the live
  * set of two full default buffers (≈ 100 MB for 2 × 50,000 rows, entry
@@ -89,6 +114,7 @@ export class ProgressBuffer {
   #rows = 0;
   #records = 0;
   #deadLetterBytes = 0;
+  #sealed = false;
 
   /** Rows to write (one per key, plus one per extra UTC day) plus dead letters: the row bound that triggers backpressure. */
   get size(): number {
@@ -133,6 +159,7 @@ export class ProgressBuffer {
 
   /** Records that the source advanced past a record, whatever its outcome. */
   advance(partition: string, position: bigint, checkpoint?: string): void {
+    this.#assertFilling();
     this.#records += 1;
     this.#positions.set(partition, position);
     if (checkpoint === undefined) this.#checkpoints.delete(partition);
@@ -140,12 +167,14 @@ export class ProgressBuffer {
   }
 
   addDeadLetter(letter: DeadLetter): void {
+    this.#assertFilling();
     this.#deadLetters.push(letter);
     this.#deadLetterBytes += DEAD_LETTER_OVERHEAD_BYTES + 2 * (letter.payload.length + letter.reason.length + (letter.eventId?.length ?? 0));
   }
 
   /** Adds what one event does to each goal it touches. */
   addImpact(impact: EventImpact, partition: string, position: bigint): void {
+    this.#assertFilling();
     let entries = this.#users.get(impact.userId);
     if (entries === undefined) {
       entries = new Map();
@@ -197,7 +226,30 @@ export class ProgressBuffer {
     }
   }
 
-  /** The writes for a set of entries: all of a buffer's, or a subset while isolating poison. */
+  /**
+   * Ends filling: the entries, their writes and the position moves, computed
+   * once. Call it when the flush starts (after the previous one committed),
+   * since the moves start from the positions committed by then.
+   */
+  seal(base: SealBase): SealedBuffer {
+    this.#assertFilling();
+    this.#sealed = true;
+    const entries = [...this.entries()];
+    const moves = [...this.#positions].map(([partition, to]): SourcePositionMove => {
+      const move: SourcePositionMove = { source: base.source, partition, from: base.committed.get(partition) ?? null, to };
+      const checkpoint = this.#checkpoints.get(partition);
+      if (checkpoint !== undefined) move.checkpoint = checkpoint;
+      if (base.fingerprint !== undefined) move.fingerprint = base.fingerprint;
+      return move;
+    });
+    return { entries, batch: ProgressBuffer.toBatch(entries), deadLetters: this.#deadLetters, moves, recordCount: this.#records };
+  }
+
+  #assertFilling(): void {
+    if (this.#sealed) throw new Error('ProgressBuffer: sealed for its flush; records go into the next buffer');
+  }
+
+  /** The writes for a set of entries: all of a buffer's (once, at seal), or a subset while isolating poison. */
   static toBatch(entries: Iterable<BufferEntry>): FlushBatch {
     const batch: FlushBatch = { absolute: [], increments: [], dailyCompletions: [] };
     for (const entry of entries) {

@@ -1,14 +1,18 @@
+import { hash } from 'node:crypto';
 import { DatabaseTimeoutError, GoalError, SourcePositionConflictError } from '@goals/domain';
-import type { DeadLetter, GoalRepository, LedgeredGoalRepository, LeaseFence, SourcePositionMove } from '@goals/domain';
-import { ProgressBuffer, type BufferEntry, type FlushBatch } from '../buffer/progress-buffer.js';
+import type { DeadLetter, LedgeredGoalRepository, LeaseFence, SourcePositionMove } from '@goals/domain';
+import { backoffDelayMs, sleep } from '@goals/runtime';
+import { ProgressBuffer, type BufferEntry, type FlushBatch, type SealedBuffer } from '../buffer/progress-buffer.js';
 import type { Logger } from '../observability/logger.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
 import { cappedText, DEAD_LETTER_PAYLOAD_CHARS } from '../dead-letters/source-dead-letter.js';
-import { hash } from 'node:crypto';
 import { classifyWriteFailure, FatalFlushError } from './database-error-kind.js';
 import type { FlushSlots } from './flush-slots.js';
+import { commitFlushTransaction, writeProgressRows, type FlushRows } from './flush-transaction.js';
 
 export interface FlushResult {
+  /** The positions this flush committed, per partition: the caller's next compare-and-set base. */
+  committed: ReadonlyMap<string, bigint>;
   rowsWritten: number;
   poisonRows: number;
   durationMs: number;
@@ -18,8 +22,6 @@ export interface FlushResult {
 export interface FlusherOptions {
   repository: LedgeredGoalRepository;
   sourceName: string;
-  /** The source's content fingerprint, stored with its positions (see sources/source-identity.ts). */
-  fingerprint?: string | undefined;
   metrics: WorkerMetrics;
   logger: Logger;
   /** Retries of a transient failure stop when this signal aborts (the shutdown deadline). */
@@ -28,18 +30,25 @@ export interface FlusherOptions {
   onRetrying?: (retrying: boolean, failure?: unknown) => void;
   retryBaseMs?: number;
   retryMaxMs?: number;
-  /** A partition shared through leases: every position move is fenced on this lease (LeaseLostError when it is gone). */
+  /** A partition shared through leases: every flush is fenced on this lease (LeaseLostError when it is gone). */
   lease?: LeaseFence;
   /** Shared by the partitions of one worker: bounds how many flushes write at once. */
   slots?: FlushSlots;
 }
 
+/** What one transaction writes: the sealed buffer's rows and moves, or after poison isolation the accepted rows. */
+interface FlushWrite {
+  batch: FlushBatch;
+  deadLetters: readonly DeadLetter[];
+  poison: number;
+}
+
 /**
- * Writes one buffer — progress rows, dead letters and the source positions —
- * in ONE transaction, so the stored position never runs ahead of or behind
- * the progress it accounts for. That is the whole exactly-once argument: a
- * crash before COMMIT replays the buffer's records, a crash after it resumes
- * past them.
+ * Writes one sealed buffer — progress rows, dead letters and the source
+ * positions — in ONE transaction, so the stored position never runs ahead of
+ * or behind the progress it accounts for. That is the whole exactly-once
+ * argument: a crash before COMMIT replays the buffer's records, a crash after
+ * it resumes past them. The transaction's steps are in `flush-transaction.ts`.
  *
  * Positions move by compare-and-set from the value this worker last
  * committed. That fences out a second consumer of the same source, and it
@@ -47,10 +56,12 @@ export interface FlusherOptions {
  * lost. The retry then finds the position already at the buffer's end, rolls
  * back its own (duplicate) writes and reports the flush as done.
  *
- * A data error does not block the partition: the entries are bisected with
- * trial transactions (rolled back) to find the rows the database refuses;
- * the rest commits with the offenders dead-lettered. Transient errors retry
- * the whole flush with exponential backoff until `giveUp` aborts.
+ * A data error does not block the partition: the sealed entries are bisected
+ * with trial transactions (rolled back) to find the rows the database
+ * refuses; the rest commits with the offenders dead-lettered. Transient
+ * errors retry the whole flush with exponential backoff until `giveUp`
+ * aborts. The flusher keeps no state between flushes: it returns the
+ * positions it committed and the caller applies them.
  */
 export class BufferFlusher {
   readonly #options: FlusherOptions;
@@ -59,33 +70,21 @@ export class BufferFlusher {
     this.#options = options;
   }
 
-  /** `committed`: the positions this worker last committed (null = none stored yet); updated on success. */
-  async flush(buffer: ProgressBuffer, committed: Map<string, bigint | null>): Promise<FlushResult> {
+  async flush(sealed: SealedBuffer): Promise<FlushResult> {
     const started = performance.now();
-    const entries = [...buffer.entries()];
-    const lease = this.#options.lease;
-    const moves: SourcePositionMove[] = [...buffer.positions].map(([partition, to]) => {
-      const move: SourcePositionMove = { source: this.#options.sourceName, partition, from: committed.get(partition) ?? null, to };
-      const checkpoint = buffer.checkpoints.get(partition);
-      if (checkpoint !== undefined) move.checkpoint = checkpoint;
-      if (this.#options.fingerprint !== undefined) move.fingerprint = this.#options.fingerprint;
-      if (lease !== undefined) move.lease = lease;
-      return move;
-    });
-    const slots = this.#options.slots;
+    const backoff = { baseMs: this.#options.retryBaseMs ?? 100, maxMs: this.#options.retryMaxMs ?? 5_000 };
     let attempts = 0;
     let statementTimeouts = 0;
-    let delay = this.#options.retryBaseMs ?? 100;
     try {
       for (;;) {
         attempts += 1;
         try {
-          const result = slots === undefined ? await this.#writeIsolatingPoison(entries, buffer.deadLetters, moves) : await slots.run(() => this.#writeIsolatingPoison(entries, buffer.deadLetters, moves));
-          return this.#done(result, moves, committed, started, attempts);
+          const written = await this.#inSlot(() => this.#writeIsolatingPoison(sealed));
+          return this.#done(written, sealed, started, attempts);
         } catch (error) {
-          if (error instanceof SourcePositionConflictError && (await this.#committedEarlier(moves))) {
+          if (error instanceof SourcePositionConflictError && (await this.#committedEarlier(sealed.moves))) {
             this.#options.logger.warn({ attempt: attempts }, 'an earlier attempt of this flush committed (its reply was lost); not applying it twice');
-            return this.#done({ batch: ProgressBuffer.toBatch(entries), deadLetters: buffer.deadLetters, poison: 0 }, moves, committed, started, attempts);
+            return this.#done({ batch: sealed.batch, deadLetters: sealed.deadLetters, poison: 0 }, sealed, started, attempts);
           }
           const kind = error instanceof FatalFlushError ? 'fatal' : classifyWriteFailure(error);
           if (kind === 'fatal') throw error instanceof FatalFlushError ? error : new FatalFlushError(`flush failed and cannot be retried: ${messageOf(error)}`, { cause: error });
@@ -94,16 +93,16 @@ export class BufferFlusher {
           statementTimeouts = isStatementTimeout(error) ? statementTimeouts + 1 : 0;
           if (statementTimeouts >= STATEMENT_TIMEOUTS_BEFORE_GIVING_UP) {
             throw new FatalFlushError(
-              `a flush of ${entries.length} rows exceeded the database statement timeout ${statementTimeouts} times in a row: ` +
+              `a flush of ${sealed.entries.length} rows exceeded the database statement timeout ${statementTimeouts} times in a row: ` +
                 'raise --db-statement-timeout-ms or lower --max-buffer-rows / --max-buffer-bytes',
               { cause: error },
             );
           }
+          const retryInMs = backoffDelayMs(backoff, attempts);
           this.#options.onRetrying?.(true, error);
           this.#options.metrics.flushRetries.inc();
-          this.#options.logger.warn({ err: error, attempt: attempts, retryInMs: delay }, 'flush failed; retrying (reading is paused)');
-          await abortableDelay(delay, this.#options.giveUp);
-          delay = Math.min(delay * 2, this.#options.retryMaxMs ?? 5_000);
+          this.#options.logger.warn({ err: error, attempt: attempts, retryInMs }, 'flush failed; retrying (reading is paused)');
+          await sleep(retryInMs, this.#options.giveUp);
         }
       }
     } finally {
@@ -111,17 +110,21 @@ export class BufferFlusher {
     }
   }
 
-  #done(
-    result: { batch: FlushBatch; deadLetters: readonly DeadLetter[]; poison: number },
-    moves: readonly SourcePositionMove[],
-    committed: Map<string, bigint | null>,
-    started: number,
-    attempts: number,
-  ): FlushResult {
-    for (const move of moves) committed.set(move.partition, move.to);
+  #inSlot<T>(work: () => Promise<T>): Promise<T> {
+    return this.#options.slots === undefined ? work() : this.#options.slots.run(work);
+  }
+
+  #done(written: FlushWrite, sealed: SealedBuffer, started: number, attempts: number): FlushResult {
     const durationMs = performance.now() - started;
-    this.#record(result.batch, result.deadLetters, moves, durationMs);
-    return { rowsWritten: result.batch.absolute.length + result.batch.increments.length + result.batch.dailyCompletions.length, poisonRows: result.poison, durationMs, attempts };
+    this.#record(written, sealed.moves, durationMs);
+    const { batch } = written;
+    return {
+      committed: new Map(sealed.moves.map((move) => [move.partition, move.to])),
+      rowsWritten: batch.absolute.length + batch.increments.length + batch.dailyCompletions.length,
+      poisonRows: written.poison,
+      durationMs,
+      attempts,
+    };
   }
 
   /** After a position conflict: did an earlier attempt of this very flush commit? */
@@ -130,37 +133,20 @@ export class BufferFlusher {
     return moves.every((move) => stored.get(move.partition) === move.to);
   }
 
-  async #writeIsolatingPoison(entries: BufferEntry[], deadLetters: readonly DeadLetter[], moves: readonly SourcePositionMove[]) {
-    const batch = ProgressBuffer.toBatch(entries);
+  async #writeIsolatingPoison(sealed: SealedBuffer): Promise<FlushWrite> {
     try {
-      await this.#write(batch, deadLetters, moves);
-      return { batch, deadLetters, poison: 0 };
+      await this.#commit({ batch: sealed.batch, deadLetters: sealed.deadLetters }, sealed.moves);
+      return { batch: sealed.batch, deadLetters: sealed.deadLetters, poison: 0 };
     } catch (error) {
       if (classifyWriteFailure(error) !== 'data') throw error;
-      this.#options.logger.warn({ err: error, rows: entries.length }, 'the database refused the batch; isolating the offending rows');
+      this.#options.logger.warn({ err: error, rows: sealed.entries.length }, 'the database refused the batch; isolating the offending rows');
     }
-    const refused = await this.#findRefused(entries);
+    const refused = await this.#findRefused(sealed.entries);
     const refusedSet = new Set(refused.map((r) => r.entry));
-    const accepted = entries.filter((entry) => !refusedSet.has(entry));
-    const poisonLetters: DeadLetter[] = refused.map(({ entry, error }) => {
-      const write = describeWrite(entry);
-      return {
-        source: this.#options.sourceName,
-        partition: entry.partition,
-        position: entry.position,
-        goalId: entry.goalId,
-        eventId: null,
-        payload: cappedText(write, DEAD_LETTER_PAYLOAD_CHARS),
-        reason: cappedText(messageOf(error), DEAD_LETTER_PAYLOAD_CHARS),
-        errorCode: 'WRITE_REFUSED',
-        payloadBytes: Buffer.byteLength(write),
-        payloadSha256: hash('sha256', write, 'hex'),
-      };
-    });
-    const acceptedBatch = ProgressBuffer.toBatch(accepted);
-    const allLetters = [...deadLetters, ...poisonLetters];
+    const accepted = ProgressBuffer.toBatch(sealed.entries.filter((entry) => !refusedSet.has(entry)));
+    const deadLetters = [...sealed.deadLetters, ...refused.map(({ entry, error }) => this.#refusedRowLetter(entry, error))];
     try {
-      await this.#write(acceptedBatch, allLetters, moves);
+      await this.#commit({ batch: accepted, deadLetters }, sealed.moves);
     } catch (error) {
       // the rows were isolated, so a data error now comes from the dead letters or positions: retrying would loop
       if (classifyWriteFailure(error) === 'data') throw new FatalFlushError(`the database refused a flush even after isolating refused rows: ${messageOf(error)}`, { cause: error });
@@ -169,11 +155,31 @@ export class BufferFlusher {
     for (const { entry, error } of refused) {
       this.#options.logger.error({ userId: entry.userId, goalId: entry.goalId, err: error }, 'row refused by the database; dead-lettered');
     }
-    return { batch: acceptedBatch, deadLetters: allLetters, poison: refused.length };
+    return { batch: accepted, deadLetters, poison: refused.length };
+  }
+
+  #commit(rows: FlushRows, moves: readonly SourcePositionMove[]): Promise<void> {
+    return commitFlushTransaction(this.#options.repository, rows, { moves, lease: this.#options.lease });
+  }
+
+  #refusedRowLetter(entry: BufferEntry, error: unknown): DeadLetter {
+    const write = describeWrite(entry);
+    return {
+      source: this.#options.sourceName,
+      partition: entry.partition,
+      position: entry.position,
+      goalId: entry.goalId,
+      eventId: null,
+      payload: cappedText(write, DEAD_LETTER_PAYLOAD_CHARS),
+      reason: cappedText(messageOf(error), DEAD_LETTER_PAYLOAD_CHARS),
+      errorCode: 'WRITE_REFUSED',
+      payloadBytes: Buffer.byteLength(write),
+      payloadSha256: hash('sha256', write, 'hex'),
+    };
   }
 
   /** Bisection with rolled-back trial transactions: O(k log n) trials for k offenders. */
-  async #findRefused(entries: BufferEntry[]): Promise<{ entry: BufferEntry; error: unknown }[]> {
+  async #findRefused(entries: readonly BufferEntry[]): Promise<{ entry: BufferEntry; error: unknown }[]> {
     if (entries.length === 0) return [];
     const error = await this.#trial(entries);
     if (error === null) return [];
@@ -185,10 +191,10 @@ export class BufferFlusher {
     return [...(await this.#findRefused(entries.slice(0, middle))), ...(await this.#findRefused(entries.slice(middle)))];
   }
 
-  async #trial(entries: BufferEntry[]): Promise<unknown> {
+  async #trial(entries: readonly BufferEntry[]): Promise<unknown> {
     const tx = await this.#options.repository.beginTx();
     try {
-      await writeBatch(tx, ProgressBuffer.toBatch(entries));
+      await writeProgressRows(tx, ProgressBuffer.toBatch(entries));
       return null;
     } catch (error) {
       if (classifyWriteFailure(error) !== 'data') throw error;
@@ -198,21 +204,14 @@ export class BufferFlusher {
     }
   }
 
-  async #write(batch: FlushBatch, deadLetters: readonly DeadLetter[], moves: readonly SourcePositionMove[]): Promise<void> {
-    await this.#options.repository.withTransaction(async (tx) => {
-      await writeBatch(tx, batch);
-      await tx.recordDeadLetters(deadLetters);
-      for (const move of moves) await tx.advanceSourcePosition(move);
-    });
-  }
-
-  #record(batch: FlushBatch, deadLetters: readonly DeadLetter[], moves: readonly SourcePositionMove[], durationMs: number): void {
+  #record(written: FlushWrite, moves: readonly SourcePositionMove[], durationMs: number): void {
     const { metrics } = this.#options;
+    const { batch } = written;
     metrics.flushDuration.observe(durationMs / 1000);
     metrics.rowsWritten.inc({ kind: 'absolute' }, batch.absolute.length);
     metrics.rowsWritten.inc({ kind: 'increment' }, batch.increments.length);
     metrics.rowsWritten.inc({ kind: 'daily' }, batch.dailyCompletions.length);
-    for (const letter of deadLetters) metrics.deadLetters.inc({ code: letter.errorCode });
+    for (const letter of written.deadLetters) metrics.deadLetters.inc({ code: letter.errorCode });
     for (const move of moves) metrics.sourcePosition.set({ partition: move.partition }, Number(move.to));
   }
 }
@@ -236,24 +235,4 @@ function describeWrite(entry: BufferEntry): string {
     return fields;
   });
   return JSON.stringify({ kind: entry.kind, partition: entry.partition, position: entry.position.toString(), rows });
-}
-
-async function writeBatch(repository: GoalRepository, batch: FlushBatch): Promise<void> {
-  // absolute, increment and daily rows never share a key (a goal has one type), so order is free
-  await repository.batchApplyAbsolute(batch.absolute);
-  await repository.batchIncrementProgress(batch.increments);
-  await repository.batchCompleteDaily(batch.dailyCompletions);
-}
-
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

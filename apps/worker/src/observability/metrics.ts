@@ -36,6 +36,7 @@ export class WorkerMetrics {
   readonly leaseAcquisitions = new Counter({ name: 'goals_worker_lease_acquisitions_total', help: 'Partition leases acquired (each one a new epoch)', registers: [this.registry] });
   readonly leaseTakeovers = new Counter({ name: 'goals_worker_lease_takeovers_total', help: 'Acquisitions of a lease another worker let expire', registers: [this.registry] });
   readonly leaseLosses = new Counter({ name: 'goals_worker_lease_losses_total', help: 'Leases this worker lost to another (its uncommitted work for the partition dropped)', registers: [this.registry] });
+  readonly natsReconnects = new Counter({ name: 'goals_worker_nats_reconnects_total', help: 'Times the NATS connection came back after a disconnect (the client reconnects forever)', registers: [this.registry] });
   readonly leaseReleases = new Counter({ name: 'goals_worker_lease_releases_total', help: 'Leases given back (fair share shrank, or shutdown)', registers: [this.registry] });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
+import { retryWithBackoff, sleep, type BackoffPolicy } from '@goals/runtime';
 import pg from 'pg';
 import type { Logger } from '../observability/logger.js';
 import { SourceRefusedError } from '../sources/source-refused-error.js';
@@ -30,6 +31,8 @@ export class SourceOwnership {
   readonly #onLost: (error: Error) => void;
   #client: pg.Client | undefined;
   #state: 'held' | 're-taking' | 'released' | 'lost' = 'released';
+  /** Set while re-taking: ends the wait between attempts. */
+  #stopRetaking: (() => void) | undefined;
 
   private constructor(url: string, names: readonly string[], logger: Logger, onLost: (error: Error) => void) {
     this.#url = url;
@@ -52,6 +55,7 @@ export class SourceOwnership {
   async release(): Promise<void> {
     const client = this.#client;
     this.#state = 'released';
+    this.#stopRetaking?.();
     this.#client = undefined;
     if (client === undefined) return;
     try {
@@ -105,24 +109,35 @@ export class SourceOwnership {
     this.#state = 're-taking';
     this.#client = undefined;
     this.#logger.warn('lost the connection holding the source lock; taking it again');
-    for (let delay = 200; this.#isRetaking(); delay = Math.min(delay * 2, 5_000)) {
-      await new Promise((resolve) => setTimeout(resolve, delay).unref());
-      if (!this.#isRetaking()) return;
-      try {
-        await this.#take();
-        this.#logger.info('source lock taken again');
-        return;
-      } catch (error) {
-        if (error instanceof SourceRefusedError) {
-          this.#state = 'lost';
-          this.#onLost(error);
-          return;
-        }
-        // the database is still away: keep trying while the worker runs
+    // release() aborts the wait: a finished run does not sit out a backoff
+    const released = new AbortController();
+    this.#stopRetaking = () => released.abort();
+    try {
+      // a first wait before the first attempt: the session that held the lock may not be gone on the server yet
+      if (!(await sleep(FIRST_RETAKE_DELAY_MS, released.signal, { ref: false }))) return;
+      await retryWithBackoff(
+        async () => {
+          if (!this.#isRetaking()) return;
+          await this.#take();
+          this.#logger.info('source lock taken again');
+        },
+        { backoff: RETAKE_BACKOFF, signal: released.signal, ref: false, retryIf: (error) => !(error instanceof SourceRefusedError) && this.#isRetaking() },
+      );
+    } catch (error) {
+      if (error instanceof SourceRefusedError && this.#isRetaking()) {
+        this.#state = 'lost';
+        this.#onLost(error);
       }
+      // otherwise released while the database was still away: nothing to take any more
+    } finally {
+      this.#stopRetaking = undefined;
     }
   }
 }
+
+/** Waits to take the lock again while the database is away: 200 ms before the first attempt, then 400 ms, 800 ms … 5 s between attempts. */
+const FIRST_RETAKE_DELAY_MS = 200;
+const RETAKE_BACKOFF: BackoffPolicy = { baseMs: 2 * FIRST_RETAKE_DELAY_MS, maxMs: 5_000 };
 
 /** A 64-bit advisory lock key for a name (SHA-256 prefix: different names practically never collide). */
 export function lockKey(name: string): bigint {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CatalogueIndex } from '@goals/domain';
 import { createGoalRepository, type DatabaseTimeouts, type LedgeredGoalRepository } from '@goals/prisma-repo';
 import { pino } from 'pino';
-import { GoalWorker, type RunSummary } from '../../src/goal-worker.js';
+import { DEFAULT_MAX_BUFFER_BYTES, GoalWorker, type RunSummary } from '../../src/goal-worker.js';
 import { WorkerMetrics } from '../../src/observability/metrics.js';
 import type { EventSourceReader } from '../../src/sources/event-source.js';
 import { NdjsonSource } from '../../src/sources/ndjson-source.js';
@@ -44,8 +44,7 @@ export function startWorker(options: {
     repository,
     metrics,
     logger: pino({ level: 'silent' }),
-    maxBufferRows: options.maxBufferRows ?? 1_000,
-    ...(options.maxBufferBytes === undefined ? {} : { maxBufferBytes: options.maxBufferBytes }),
+    budget: { maxRows: options.maxBufferRows ?? 1_000, maxBytes: options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES },
     ...(options.newReplay === undefined ? {} : { newReplay: options.newReplay }),
     ...(options.stallAfterMs === undefined ? {} : { stallAfterMs: options.stallAfterMs }),
     flushIntervalMs: options.flushIntervalMs ?? 60_000,

@@ -1,11 +1,11 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fnv1a32 } from '@goals/domain';
-import { connectToNats, createEventPublisher, ensureEventStream, EVENT_STREAM_NAME, partitionSubject } from '@goals/event-stream';
+import { connectToNats, createEventPublisher, ensureEventStream, PartitionConsumers, partitionSubject } from '@goals/event-stream';
 import { generateEventLines, workloadCatalogue } from '@goals/fixtures';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { eventually } from '@goals/runtime/testing';
+import { jetstream } from '@nats-io/jetstream';
 import pg from 'pg';
 
 export const SOURCE_NAME = 'jetstream:GOALS_EVENTS';
@@ -77,33 +77,17 @@ export async function waitUntilConsumed(natsUrl: string, databaseUrl: string, pa
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const jsm = await jetstreamManager(connection);
-    const last = new Map<string, number>();
-    for (let p = 0; p < partitions; p++) {
-      const message = await jsm.streams.getMessage(EVENT_STREAM_NAME, { last_by_subj: partitionSubject(p) });
-      last.set(String(p), message?.seq ?? 0);
-    }
-    const deadline = Date.now() + deadlineMs;
-    for (;;) {
+    const sequences = await (await PartitionConsumers.connect(connection)).lastSequences(partitions);
+    const last = new Map(sequences.map((sequence, p) => [String(p), sequence]));
+    const behind = async () => {
       const { rows } = await client.query<{ partition: string; position: string }>('SELECT partition, position::text FROM source_positions WHERE source = $1', [SOURCE_NAME]);
       const stored = new Map(rows.map((r) => [r.partition, Number(r.position)]));
-      const behind = [...last].filter(([p, seq]) => seq > 0 && (stored.get(p) ?? 0) < seq);
-      if (behind.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`not consumed within ${deadlineMs} ms: ${behind.map(([p, seq]) => `partition ${p} at ${stored.get(p) ?? 0} of ${seq}`).join(', ')}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+      return [...last].filter(([p, seq]) => seq > 0 && (stored.get(p) ?? 0) < seq).map(([p, seq]) => `partition ${p} at ${stored.get(p) ?? 0} of ${seq}`);
+    };
+    await eventually(async () => (await behind()).length === 0, { timeoutMs: deadlineMs, intervalMs: 250, describe: async () => `not consumed: ${(await behind()).join(', ')}` });
   } finally {
     await client.end();
     await connection.close();
-  }
-}
-
-/** Polls `condition` until it holds or the deadline passes (then throws with `describe()`). */
-export async function eventually(condition: () => Promise<boolean>, deadlineMs: number, describe: () => Promise<string> | string): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${deadlineMs} ms: ${await describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
@@ -132,19 +116,6 @@ export async function deadLetterPayloads(databaseUrl: string): Promise<string[]>
 export async function storedPositions(databaseUrl: string): Promise<Map<string, number>> {
   const rows = await query<{ partition: string; position: string }>(databaseUrl, 'SELECT partition, position::text FROM source_positions WHERE source = $1', [SOURCE_NAME]);
   return new Map(rows.map((r) => [r.partition, Number(r.position)]));
-}
-
-/** A port nothing listens on right now (for --metrics-port, so a test can scrape a worker it spawned). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** The sum of a Prometheus metric's samples on a worker's /metrics (0 when absent or the worker does not answer). */

