@@ -68,7 +68,7 @@ describe('the five breakages of issue 21 (each failed on the parser before this 
     const plan = planEventEffects(index, parsed);
     expect(plan.outcome === 'applied' ? plan.effects.map((e) => `${e.goalId}:${e.kind}`) : plan).toEqual(['abs:set']);
 
-    const elsewhere = parseGameEvent({ ...event, namespace: 'othergame' }, { namespace: 'mygame' });
+    const elsewhere = parseGameEvent({ ...event, namespace: 'othergame', payload: { ...withoutInc, namespace: 'othergame' } }, { namespace: 'mygame' });
     expect(elsewhere).toEqual({ ok: false, ignored: true, reason: 'namespace "othergame" is not this deployment\'s ("mygame")' });
     expect(parseGameEvent(event, { namespace: 'mygame' }).ok).toBe(true);
   });
