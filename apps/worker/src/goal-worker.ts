@@ -1,4 +1,4 @@
-import { eventImpact, parseGameEventLine, type CatalogueIndex } from '@goals/domain';
+import { eventImpact, parseGameEventLine, type AgsEventName, type CatalogueIndex, type EventParseOptions } from '@goals/domain';
 import type { GoalRepository, LeaseFence } from '@goals/domain';
 import { ProgressBuffer } from './buffer/progress-buffer.js';
 import { sourceDeadLetter } from './dead-letters/source-dead-letter.js';
@@ -32,6 +32,8 @@ export interface GoalWorkerOptions {
   lease?: LeaseFence;
   /** Shared with the other partitions of the process: how many flushes write at once. */
   flushSlots?: FlushSlots;
+  /** The AGS event kind of a source that carries only one (its records may then leave out `name`). */
+  defaultEventKind?: AgsEventName;
 }
 
 /** A flush normally takes about a second; one in flight for 30 s means progress has stalled. */
@@ -65,6 +67,7 @@ export interface RunSummary {
  * way: uncommitted records are read again on the next start).
  */
 export class GoalWorker {
+  readonly #parseOptions: EventParseOptions;
   readonly #options: GoalWorkerOptions;
   readonly #stop = new AbortController();
   readonly #giveUp = new AbortController();
@@ -84,6 +87,7 @@ export class GoalWorker {
   readonly #fingerprint: string | undefined;
 
   constructor(options: GoalWorkerOptions) {
+    this.#parseOptions = options.defaultEventKind === undefined ? {} : { sourceKind: options.defaultEventKind };
     this.#options = options;
     this.#fingerprint = options.source.fingerprint?.();
     this.#flusher = new BufferFlusher({
@@ -209,7 +213,7 @@ export class GoalWorker {
       return this.#deadLetter(record, null, 'not valid UTF-8: the line is stored decoded with U+FFFD for the bad bytes; payloadSha256 is of the bytes received', 'MALFORMED_EVENT');
     }
     if (record.payload.trim() === '') return this.#count('ignored');
-    const parsed = parseGameEventLine(record.payload);
+    const parsed = parseGameEventLine(record.payload, this.#parseOptions);
     if (!parsed.ok) return this.#deadLetter(record, eventIdOf(record.payload), parsed.reason, 'MALFORMED_EVENT');
     const result = eventImpact(this.#options.catalogue, parsed.event);
     if (result.outcome === 'ignored') return this.#count('ignored');

@@ -37,6 +37,7 @@ const program = new Command()
   .option('--flush-concurrency <n>', 'partitions flushing at once, each in its own transaction (env GOALS_FLUSH_CONCURRENCY; default the cores, 2 … 8)', integer)
   .option('--lease-ttl-ms <n>', 'a partition lease not renewed for this long is taken over (env GOALS_LEASE_TTL_MS; default 10000)', integer)
   .option('--lease-scan-interval-ms <n>', 'heartbeat, renewal and rebalancing interval, at most a third of the TTL (env GOALS_LEASE_SCAN_INTERVAL_MS; default 2000)', integer)
+  .option('--default-event-kind <kind>', 'userLoggedIn or statItemUpdated: the AGS kind of a source whose records leave out name (env GOALS_DEFAULT_EVENT_KIND; default none)')
   .option('--summary', 'print the run summary as JSON on stdout when done', false)
   .showHelpAfterError();
 

@@ -1,4 +1,4 @@
-import { GoalError, type CatalogueIndex, type GoalRepository } from '@goals/domain';
+import { GoalError, type AgsEventName, type CatalogueIndex, type GoalRepository } from '@goals/domain';
 import { EVENT_STREAM_NAME, EventStreamError, partitionSubject } from '@goals/event-stream';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -39,6 +39,8 @@ export interface PartitionedWorkerOptions {
   maxBufferBytes?: number;
   /** A partition whose flush is in flight longer than this makes the worker not ready. */
   stallAfterMs?: number;
+  /** See GoalWorkerOptions.defaultEventKind. */
+  defaultEventKind?: AgsEventName;
   flushIntervalMs: number;
   shutdownDeadlineMs: number;
   /** Partitions flushing at once, each in its own transaction on its own connection. */
@@ -269,6 +271,7 @@ export class PartitionedWorker {
         return Math.max(1 << 20, Math.floor(maxBufferBytes / heldNow()));
       },
       stallAfterMs: this.#options.stallAfterMs,
+      defaultEventKind: this.#options.defaultEventKind,
       flushIntervalMs: this.#options.flushIntervalMs,
       shutdownDeadlineMs: this.#options.shutdownDeadlineMs,
       lease: { owner: workerId, epoch: lease.epoch },
