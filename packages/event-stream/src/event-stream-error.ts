@@ -10,6 +10,7 @@
  * - PARTITION_COUNT_MISMATCH: the caller was configured with another
  *   partition count than the stream was created with.
  * - PUBLISH_FAILED: the server did not store a message (after retries).
+ * - EVENT_REFUSED: the event parser refused the event; nothing was published.
  */
 export type EventStreamErrorCode =
   | 'NATS_UNREACHABLE'
@@ -17,7 +18,8 @@ export type EventStreamErrorCode =
   | 'STREAM_MISSING'
   | 'STREAM_CONFIG_MISMATCH'
   | 'PARTITION_COUNT_MISMATCH'
-  | 'PUBLISH_FAILED';
+  | 'PUBLISH_FAILED'
+  | 'EVENT_REFUSED';
 
 export class EventStreamError extends Error {
   constructor(

@@ -10,4 +10,5 @@ export {
   type PublishSummary,
   type PublishRejection,
   type PublishOutcome,
+  type StoredEvent,
 } from './event-publisher.js';
