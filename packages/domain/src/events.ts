@@ -360,9 +360,11 @@ function agsAmount(path: string, raw: unknown, adjustments: EventAdjustments, pr
 
 /**
  * An event without an id gets one from its content: SHA-256 of its kind and
- * its canonical JSON (keys sorted, the empty id left out). A retried delivery
- * of the same content gets the same id, so publish dedupe and the worker's
- * idempotency keys see it once; the receive time is not part of it.
+ * its canonical JSON (keys sorted; fields at their proto3 default left out,
+ * since proto3 cannot tell them from absent ones and encoders differ in
+ * writing them). A retried delivery of the same content gets the same id,
+ * over gRPC or as JSON, so publish dedupe and the worker's idempotency keys
+ * see it once; the receive time is not part of it.
  */
 function contentId(kind: AgsEventName, record: Record<string, unknown>): string {
   const { id: _id, ...content } = record;
@@ -376,12 +378,17 @@ function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((item: unknown) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
   if (isRecord(value)) {
     const entries = Object.keys(value)
-      .filter((key) => value[key] !== undefined)
+      .filter((key) => !isProtoDefault(key, value[key]))
       .sort()
       .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`);
     return `{${entries.join(',')}}`;
   }
   return 'null';
+}
+
+/** "", 0, false, null (and "0" for the int64 `version`): what proto3 does not write. */
+function isProtoDefault(key: string, value: unknown): boolean {
+  return value === undefined || value === null || value === '' || value === 0 || value === false || (key === 'version' && value === '0');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

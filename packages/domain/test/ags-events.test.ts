@@ -251,6 +251,13 @@ describe('derived ids: a retried delivery gets the same id, a different event an
     expect(accepted(parseGameEvent(unnamed, grpcLogin)).event.id).not.toBe(first);
   });
 
+  it('fields at their proto3 default do not change it: an encoder that writes them and one that leaves them out agree', () => {
+    const first = accepted(parseGameEvent(unnamed, grpcStat)).event.id;
+    const written = { ...unnamed, userId: 'u1', version: '0', clientId: '', payload: { ...unnamed.payload, defaultValue: 0, ignoreAdditionalDataOnValueRejected: false } };
+    expect(accepted(parseGameEvent(written, grpcStat)).event.id).toBe(first);
+    expect(accepted(parseGameEvent({ ...unnamed, payload: { ...unnamed.payload, inc: 0 } }, grpcStat)).event.id).toBe(accepted(parseGameEvent({ ...unnamed, payload: { statCode: 'kills', latestValue: 3 } }, grpcStat)).event.id);
+  });
+
   it('an empty id is proto3 for "absent": derived too', () => {
     expect(accepted(parseGameEvent({ ...unnamed, id: '' }, grpcStat)).event.idSource).toBe('content');
   });
