@@ -55,10 +55,17 @@ export class EventIngressServer {
     for (const service of protocol.services) {
       const implementation: UntypedServiceImplementation = {
         OnMessage: (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-          void this.#answer(service.kind, call.request).then((answer) => {
-            if (answer.code === status.OK) callback(null, {});
-            else callback({ code: answer.code, details: 'details' in answer ? answer.details : '' }, null);
-          });
+          this.#answer(service.kind, call.request).then(
+            (answer) => {
+              if (answer.code === status.OK) callback(null, {});
+              else callback({ code: answer.code, details: 'details' in answer ? answer.details : '' }, null);
+            },
+            (error: unknown) => {
+              // a bug, not the caller's fault: answered (never left hanging) and logged
+              options.logger.error({ err: error }, 'OnMessage failed');
+              callback({ code: status.INTERNAL, details: `the ingress failed: ${error instanceof Error ? error.message : String(error)}; retry` }, null);
+            },
+          );
         },
       };
       this.#server.addService(service.definition, implementation);
