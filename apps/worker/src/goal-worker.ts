@@ -1,4 +1,4 @@
-import { eventImpact, parseGameEventLine, type CatalogueIndex } from '@goals/domain';
+import { eventImpact, parseGameEventLine, type AgsEventName, type CatalogueIndex, type EventParseOptions } from '@goals/domain';
 import type { LedgeredGoalRepository, LeaseFence } from '@goals/domain';
 import { ProgressBuffer } from './buffer/progress-buffer.js';
 import { sourceDeadLetter } from './dead-letters/source-dead-letter.js';
@@ -41,6 +41,8 @@ export interface GoalWorkerOptions {
   lease?: LeaseFence;
   /** Shared with the other partitions of the process: how many flushes write at once. */
   flushSlots?: FlushSlots;
+  /** The AGS event kind of a source that carries only one (its records may then leave out `name`). */
+  defaultEventKind?: AgsEventName;
 }
 
 /** A flush normally takes about a second; one in flight for 30 s means progress has stalled. */
@@ -87,6 +89,7 @@ export interface RunSummary {
  * flusher's retries.
  */
 export class GoalWorker {
+  readonly #parseOptions: EventParseOptions;
   readonly #options: GoalWorkerOptions;
   readonly #readingEnded = new AbortController();
   readonly #deadline = new AbortController();
@@ -110,6 +113,7 @@ export class GoalWorker {
   readonly #fingerprint: string | undefined;
 
   constructor(options: GoalWorkerOptions) {
+    this.#parseOptions = options.defaultEventKind === undefined ? {} : { sourceKind: options.defaultEventKind };
     this.#options = options;
     this.#fingerprint = options.source.fingerprint?.();
     this.#flusher = new BufferFlusher({
@@ -257,7 +261,7 @@ export class GoalWorker {
       return this.#deadLetter(record, null, 'not valid UTF-8: the line is stored decoded with U+FFFD for the bad bytes; payloadSha256 is of the bytes received', 'MALFORMED_EVENT');
     }
     if (record.payload.trim() === '') return this.#count('ignored');
-    const parsed = parseGameEventLine(record.payload);
+    const parsed = parseGameEventLine(record.payload, this.#parseOptions);
     if (!parsed.ok) return this.#deadLetter(record, eventIdOf(record.payload), parsed.reason, 'MALFORMED_EVENT');
     const result = eventImpact(this.#options.catalogue, parsed.event);
     if (result.outcome === 'ignored') return this.#count('ignored');

@@ -39,6 +39,7 @@ const SETTINGS: readonly (readonly [flags: string, help: string, parse?: (value:
   ['--flush-concurrency <n>', 'partitions flushing at once, each in its own transaction (env GOALS_FLUSH_CONCURRENCY; default the cores, 2 … 8)', integer],
   ['--lease-ttl-ms <n>', 'a partition lease not renewed for this long is taken over (env GOALS_LEASE_TTL_MS; default 10000)', integer],
   ['--lease-scan-interval-ms <n>', 'heartbeat, renewal and rebalancing interval, at most a third of the TTL (env GOALS_LEASE_SCAN_INTERVAL_MS; default 2000)', integer],
+  ['--default-event-kind <kind>', 'userLoggedIn or statItemUpdated: the AGS kind of a source whose records leave out name (env GOALS_DEFAULT_EVENT_KIND; default none)'],
 ];
 
 const program = new Command()

@@ -60,6 +60,7 @@ export async function runWorker(config: WorkerConfig, options: RunWorkerOptions 
     flushIntervalMs: config.flushIntervalMs,
     shutdownDeadlineMs: config.shutdownDeadlineMs,
     stallAfterMs: config.stallAfterMs,
+    defaultEventKind: config.defaultEventKind,
   });
   // one owner per source (and per file content): a second worker started at the same instant stops here
   const fingerprint = source.fingerprint();
@@ -144,6 +145,7 @@ export async function runJetStreamWorker(config: WorkerConfig, options: RunWorke
       maxBufferRows: config.maxBufferRows,
       maxBufferBytes: config.maxBufferBytes,
       stallAfterMs: config.stallAfterMs,
+      defaultEventKind: config.defaultEventKind,
       flushIntervalMs: config.flushIntervalMs,
       shutdownDeadlineMs: config.shutdownDeadlineMs,
       flushConcurrency: config.flushConcurrency,

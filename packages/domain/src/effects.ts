@@ -60,15 +60,20 @@ export interface EventImpact {
   goals: readonly IndexedGoal[];
   /** New progress of absolute goals: 1 for a login, the statistic's integer part otherwise. */
   value: number;
-  /** Delta of increment goals: the statistic's `inc`, else 1. */
+  /** Delta of increment goals: the statistic's `inc`, else 1 (increment goals are left out of `goals` when it is 0). */
   delta: number;
 }
 
 export type EventImpactResult = { outcome: 'applied'; impact: EventImpact } | { outcome: 'ignored'; reason: string };
 
 export function eventImpact(index: CatalogueIndex, event: GameEvent): EventImpactResult {
-  const goals = event.type === 'login' ? index.loginGoals() : index.statisticGoals(event.statCode);
+  const delta = event.type === 'statistic' ? (event.inc ?? 1) : 1;
+  const listening = event.type === 'login' ? index.loginGoals() : index.statisticGoals(event.statCode);
+  // inc 0 (AGS's default, an OVERRIDE update) advances no increment goal; as a +0 write it would still
+  // use up a daily increment's day, and which event of that day counted would then depend on arrival order
+  const goals = delta === 0 ? listening.filter((goal) => goal.effectKind !== 'increment') : listening;
   if (goals.length === 0) {
+    if (listening.length > 0) return { outcome: 'ignored', reason: `inc is 0 and only increment goals listen to stat code ${JSON.stringify(event.type === 'statistic' ? event.statCode : '')}` };
     return { outcome: 'ignored', reason: event.type === 'login' ? 'no login goal in the catalogue' : `no statistic goal for stat code ${JSON.stringify(event.statCode)}` };
   }
   return {
@@ -80,7 +85,7 @@ export function eventImpact(index: CatalogueIndex, event: GameEvent): EventImpac
       day: utcDay(event.occurredAt),
       goals,
       value: event.type === 'login' ? 1 : Math.trunc(event.value),
-      delta: event.type === 'statistic' ? (event.inc ?? 1) : 1,
+      delta,
     },
   };
 }

@@ -19,7 +19,19 @@ export {
   type IndexedGoal,
   type GoalEffectKind,
 } from './catalogue.js';
-export { parseGameEvent, parseGameEventLine, type GameEvent, type LoginEvent, type StatisticEvent, type EventParseResult } from './events.js';
+export {
+  parseGameEvent,
+  parseGameEventLine,
+  formatNativeEvent,
+  AGS_EVENT_NAMES,
+  type AgsEventName,
+  type EventParseOptions,
+  type EventAdjustments,
+  type GameEvent,
+  type LoginEvent,
+  type StatisticEvent,
+  type EventParseResult,
+} from './events.js';
 export {
   planEventEffects,
   eventImpact,

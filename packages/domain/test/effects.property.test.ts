@@ -234,7 +234,9 @@ describe('planEventEffects', () => {
   it('touches exactly the goals of the event source (and stat code), one effect each', () => {
     fc.assert(
       fc.property(catalogue, event, (index, e) => {
-        const listening = [...index.goals].filter((g) => g.eventSource === e.type && (e.type === 'login' || g.requirement.statCode === e.statCode));
+        // inc 0 advances no increment goal (issue 21: AGS's default inc)
+        const zeroInc = e.type === 'statistic' && e.inc === 0;
+        const listening = [...index.goals].filter((g) => g.eventSource === e.type && (e.type === 'login' || g.requirement.statCode === e.statCode) && !(zeroInc && g.type === 'increment'));
         const plan = planEventEffects(index, e);
         if (listening.length === 0) {
           expect(plan.outcome).toBe('ignored');

@@ -78,7 +78,12 @@ describe('planEventEffects', () => {
     expect(withInc.find((e) => e.goalId === 'kills-inc-daily')).toMatchObject({ kind: 'increment', delta: 5, daily: true });
     const withoutInc = effectsOf(planEventEffects(index, statistic('kills', 42)));
     expect(withoutInc.find((e) => e.goalId === 'kills-inc')).toMatchObject({ kind: 'increment', delta: 1 });
-    expect(effectsOf(planEventEffects(index, statistic('kills', 42, 0))).find((e) => e.goalId === 'kills-inc')).toMatchObject({ delta: 0 });
+  });
+
+  it('inc 0 touches no increment goal (a +0 write would still use up a daily increment\'s day); the other goals still apply', () => {
+    const zero = effectsOf(planEventEffects(index, statistic('kills', 42, 0)));
+    expect(zero.filter((e) => e.kind === 'increment')).toEqual([]);
+    expect(zero.find((e) => e.goalId === 'kills-abs')).toMatchObject({ kind: 'set', value: 42 });
   });
 
   it('absolute ignores inc and still sets the value', () => {

@@ -37,7 +37,7 @@ describe('parseGameEvent: accepted shapes', () => {
     expect(parsed(parseGameEvent(platformLogin))).toEqual({ id: 'e3', type: 'login', userId: 'u1', namespace: 'ns', occurredAt: new Date('2024-05-01T10:00:00Z') });
   });
 
-  it('platform statItemUpdated with payload.statCode / payload.latestValue (and payload.inc)', () => {
+  it('platform statItemUpdated with payload.statCode / payload.latestValue (and payload.inc; absent is AGS\'s proto default 0, issue 21)', () => {
     expect(parsed(parseGameEvent(platformStatistic))).toEqual({
       id: 'e4',
       type: 'statistic',
@@ -46,6 +46,7 @@ describe('parseGameEvent: accepted shapes', () => {
       occurredAt: new Date('2024-05-01T10:00:00Z'),
       statCode: 'kills',
       value: 12,
+      inc: 0,
     });
     expect(parsed(parseGameEvent({ ...platformStatistic, payload: { ...platformStatistic.payload, inc: 2 } }))).toMatchObject({ inc: 2, value: 12 });
   });
@@ -86,7 +87,6 @@ describe('parseGameEvent: rejected with a reason', () => {
     { what: 'unknown type', input: { ...nativeLogin, type: 'purchase' }, reason: /unknown event type "purchase"/ },
     { what: 'no type at all', input: { id: 'e', userId: 'u', namespace: 'n', occurredAt: '2024-05-01T10:00:00Z' }, reason: /unknown event type/ },
     { what: 'negative value', input: { ...nativeStatistic, value: -1 }, reason: /value: must not be negative/ },
-    { what: 'negative platform latestValue', input: { ...platformStatistic, payload: { statCode: 'kills', latestValue: -3 } }, reason: /payload\.latestValue: must not be negative/ },
     { what: 'value above INT max', input: { ...nativeStatistic, value: 2_147_483_648 }, reason: /value: overflows/ },
     { what: 'non-finite value', input: { ...nativeStatistic, value: Number.POSITIVE_INFINITY }, reason: /value/ },
     { what: 'NaN value', input: { ...nativeStatistic, value: Number.NaN }, reason: /value/ },

@@ -46,12 +46,27 @@ export interface PublishSummary {
 
 export type PublishOutcome = 'queued' | 'rejected' | 'blank';
 
+/** A message the stream holds: stored now, or already held under the same event id (`duplicate`). */
+export interface StoredEvent {
+  subject: string;
+  /** The stream sequence of the message (of the earlier one for a duplicate). */
+  sequence: number;
+  duplicate: boolean;
+}
+
 export interface EventPublisher {
   readonly partitions: number;
   /** One NDJSON line: validated, routed by its userId, published with `Nats-Msg-Id` = its id. Waits while `maxInFlight` acks are outstanding. */
   publishLine(line: string): Promise<PublishOutcome>;
   /** One event object (native or platform shape), as publishLine. */
   publishEvent(event: unknown): Promise<PublishOutcome>;
+  /**
+   * One NDJSON line, confirmed: resolves once the stream has stored it (or
+   * already held its id), so a caller can answer its own client only then.
+   * Rejects with EVENT_REFUSED (the parser's reason) before publishing, or
+   * with PUBLISH_FAILED once the attempts are used up.
+   */
+  storeLine(line: string): Promise<StoredEvent>;
   /** Waits for every outstanding ack. Rejects with PUBLISH_FAILED (the summary in `summary`) if any message was not stored. */
   flush(): Promise<PublishSummary>;
   /** Counts so far. */
@@ -121,6 +136,24 @@ class JetStreamEventPublisher implements EventPublisher {
     return this.#publishParsed(parsed, parsed.ok ? JSON.stringify(event) : '');
   }
 
+  async storeLine(line: string): Promise<StoredEvent> {
+    this.#summary.offered += 1;
+    const parsed = parseGameEventLine(line);
+    if (!parsed.ok) {
+      this.#summary.rejected += 1;
+      throw new EventStreamError('EVENT_REFUSED', `the event parser refused the event: ${parsed.reason}`);
+    }
+    while (this.#inFlight.size >= this.#maxInFlight) await Promise.race(this.#inFlight);
+    const subject = subjectOfUser(parsed.event.userId, this.partitions);
+    const ack = this.#track(this.#publishWithRetries(subject, line, parsed.event.id));
+    try {
+      const stored = await ack;
+      return { subject, sequence: stored.seq, duplicate: stored.duplicate };
+    } catch (error) {
+      throw new EventStreamError('PUBLISH_FAILED', `the stream did not store event ${JSON.stringify(parsed.event.id)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+
   async flush(): Promise<PublishSummary> {
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
     if (this.#summary.failed > 0) throw new PublishFailedError(this.summary, this.#firstFailure);
@@ -136,18 +169,31 @@ class JetStreamEventPublisher implements EventPublisher {
     // bounded window of outstanding acks: the caller waits here (backpressure)
     while (this.#inFlight.size >= this.#maxInFlight) await Promise.race(this.#inFlight);
     const subject = subjectOfUser(parsed.event.userId, this.partitions);
-    const tracked: Promise<void> = this.#publishWithRetries(subject, payload, parsed.event.id).then(
+    this.#track(this.#publishWithRetries(subject, payload, parsed.event.id)).catch((error: unknown) => {
+      this.#firstFailure ??= error;
+    });
+    return 'queued';
+  }
+
+  /** Counts the publish's outcome and keeps it in the window until it settles; the ack (or the failure) passes through. */
+  #track(publish: Promise<PubAck>): Promise<PubAck> {
+    const counted = publish.then(
       (ack) => {
         if (ack.duplicate) this.#summary.duplicates += 1;
         else this.#summary.published += 1;
+        return ack;
       },
       (error: unknown) => {
         this.#summary.failed += 1;
-        this.#firstFailure ??= error;
+        throw error;
       },
-    ).finally(() => this.#inFlight.delete(tracked));
-    this.#inFlight.add(tracked);
-    return 'queued';
+    );
+    const settled: Promise<void> = counted.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => this.#inFlight.delete(settled));
+    this.#inFlight.add(settled);
+    return counted;
   }
 
   #publishWithRetries(subject: string, payload: string, eventId: string): Promise<PubAck> {

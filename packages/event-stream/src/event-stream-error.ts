@@ -13,6 +13,7 @@
  * - STREAM_BEHIND_POSITION: a consumer's stored position is past the
  *   stream's last sequence (the stream was recreated, or the positions belong
  *   to another stream): reading on would skip events.
+ * - EVENT_REFUSED: the event parser refused the event; nothing was published.
  */
 export type EventStreamErrorCode =
   | 'NATS_UNREACHABLE'
@@ -21,7 +22,8 @@ export type EventStreamErrorCode =
   | 'STREAM_CONFIG_MISMATCH'
   | 'PARTITION_COUNT_MISMATCH'
   | 'PUBLISH_FAILED'
-  | 'STREAM_BEHIND_POSITION';
+  | 'STREAM_BEHIND_POSITION'
+  | 'EVENT_REFUSED';
 
 export class EventStreamError extends Error {
   constructor(

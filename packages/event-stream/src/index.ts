@@ -10,6 +10,7 @@ export {
   type PublishSummary,
   type PublishRejection,
   type PublishOutcome,
+  type StoredEvent,
 } from './event-publisher.js';
 export { PartitionConsumers, PartitionReader, StreamBehindPositionError, type PartitionMessage, type PartitionWarning } from './partition-consumers.js';
 export type { NatsConnection } from '@nats-io/transport-node';

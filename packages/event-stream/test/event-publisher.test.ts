@@ -111,6 +111,20 @@ describe.skipIf(binary === null)('event stream on a private nats-server', () => 
     });
   });
 
+  it('storeLine resolves only with the stored message (sequence, subject), a retry as a duplicate of it, and refuses a bad event before publishing', async () => {
+    await withServer(async (_server, connection) => {
+      await ensureEventStream(connection, { partitions: 4 });
+      const publisher = await createEventPublisher({ connection });
+      const first = await publisher.storeLine(event('s1', 'dana'));
+      expect(first).toEqual({ subject: `goals.events.${fnv1a32('dana') % 4}`, sequence: 1, duplicate: false });
+      expect(await publisher.storeLine(event('s1', 'dana'))).toEqual({ ...first, duplicate: true });
+      await expect(publisher.storeLine(event('s2', 'dana', -1))).rejects.toMatchObject({ code: 'EVENT_REFUSED' });
+      const jsm = await jetstreamManager(connection);
+      expect((await jsm.streams.info(EVENT_STREAM_NAME)).state.messages).toBe(1);
+      expect(await publisher.flush()).toEqual({ offered: 3, published: 1, duplicates: 1, rejected: 1, blank: 0, failed: 0 });
+    });
+  });
+
   it('goals-publish: --setup, publish with a summary, documented exit codes', async () => {
     await withServer(async (server) => {
       const dir = mkdtempSync(join(tmpdir(), 'goals-publish-'));

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { AGS_EVENT_NAMES } from '@goals/domain';
 import { DEFAULT_DATABASE_TIMEOUTS } from '@goals/prisma-repo';
 import { DEFAULT_MAX_BUFFER_BYTES, DEFAULT_STALL_AFTER_MS } from '../goal-worker.js';
 import { DEFAULT_HTTP_TIMEOUTS } from '../observability/http-server.js';
@@ -37,6 +38,7 @@ import { DEFAULT_HTTP_TIMEOUTS } from '../observability/http-server.js';
  * | --flush-concurrency <n> | GOALS_FLUSH_CONCURRENCY | the machine's cores (2 … 8) |
  * | --lease-ttl-ms <n> | GOALS_LEASE_TTL_MS | 10000 |
  * | --lease-scan-interval-ms <n> | GOALS_LEASE_SCAN_INTERVAL_MS | 2000 |
+ * | --default-event-kind <userLoggedIn or statItemUpdated> | GOALS_DEFAULT_EVENT_KIND | (none: every record names its kind) |
  */
 const positiveInt = z.coerce.number().int().positive();
 /** source_positions.source is VARCHAR(200). */
@@ -70,6 +72,8 @@ export const workerConfigSchema = z.object({
   flushConcurrency: z.coerce.number().int().min(1).max(64).default(Math.min(8, Math.max(2, availableParallelism()))),
   leaseTtlMs: z.coerce.number().int().min(1_000).default(10_000),
   leaseScanIntervalMs: z.coerce.number().int().min(100).default(2_000),
+  // records of a one-kind AGS source may leave out `name` (issue 21)
+  defaultEventKind: z.enum(AGS_EVENT_NAMES).optional(),
 });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
@@ -101,6 +105,7 @@ const ENVIRONMENT: Record<keyof WorkerConfig, string> = {
   flushConcurrency: 'GOALS_FLUSH_CONCURRENCY',
   leaseTtlMs: 'GOALS_LEASE_TTL_MS',
   leaseScanIntervalMs: 'GOALS_LEASE_SCAN_INTERVAL_MS',
+  defaultEventKind: 'GOALS_DEFAULT_EVENT_KIND',
 };
 
 export class ConfigError extends Error {

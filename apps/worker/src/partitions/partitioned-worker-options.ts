@@ -1,4 +1,4 @@
-import type { CatalogueIndex, LedgeredGoalRepository } from '@goals/domain';
+import type { AgsEventName, CatalogueIndex, LedgeredGoalRepository } from '@goals/domain';
 import type { NatsConnection } from '@goals/event-stream';
 import type pg from 'pg';
 import type { Logger } from '../observability/logger.js';
@@ -24,6 +24,8 @@ export interface PartitionedWorkerOptions {
   maxBufferBytes?: number;
   /** A partition whose flush is in flight longer than this makes the worker not ready. */
   stallAfterMs?: number;
+  /** See GoalWorkerOptions.defaultEventKind. */
+  defaultEventKind?: AgsEventName | undefined;
   flushIntervalMs: number;
   shutdownDeadlineMs: number;
   /** Partitions flushing at once, each in its own transaction on its own connection. */

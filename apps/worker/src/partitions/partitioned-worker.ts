@@ -141,14 +141,14 @@ export class PartitionedWorker {
   }
 
   #laneContext(consumers: PartitionConsumers, flushSlots: FlushSlots): LaneContext {
-    const { sourceName, catalogue, repository, metrics, logger, stallAfterMs, flushIntervalMs, shutdownDeadlineMs } = this.#options;
+    const { sourceName, catalogue, repository, metrics, logger, stallAfterMs, defaultEventKind, flushIntervalMs, shutdownDeadlineMs } = this.#options;
     return {
       sourceName,
       leases: this.#leases,
       consumers,
       counts: this.#counts,
       logger,
-      worker: { catalogue, repository, metrics, budget: this.#budget, flushSlots, flushIntervalMs, shutdownDeadlineMs, ...(stallAfterMs === undefined ? {} : { stallAfterMs }) },
+      worker: { catalogue, repository, metrics, budget: this.#budget, flushSlots, flushIntervalMs, shutdownDeadlineMs, ...(stallAfterMs === undefined ? {} : { stallAfterMs }), ...(defaultEventKind === undefined ? {} : { defaultEventKind }) },
       onStateChange: (lane) => this.#laneChanged(lane),
       onFailure: (error) => this.#fail(error),
     };
