@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { EventStreamError } from '@goals/event-stream';
+import { ShutdownSignals } from '@goals/runtime';
 import { Command, InvalidArgumentError } from 'commander';
 import { IngressConfigError, resolveIngressConfig } from './config/ingress-config.js';
 import { createLogger } from './observability/logger.js';
@@ -56,29 +57,29 @@ async function main(): Promise<void> {
     process.exit(code);
   }
   const running = ingress;
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting at once');
+  // the project's one signal helper: the first signal drains, a second exits 130
+  new ShutdownSignals({
+    log: logger,
+    deadlineMs: config.shutdownDeadlineMs,
+    work: 'the drain',
+    exit: (code) => {
       logger.flush();
-      process.exit(130);
-    }
-    stopping = true;
-    logger.info({ signal }, 'signal received: draining');
-    running.stop().then(
-      () => {
-        logger.flush();
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        logger.flush();
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+      process.exit(code);
+    },
+    onFirstSignal: () => {
+      running.stop().then(
+        () => {
+          logger.flush();
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          logger.flush();
+          process.exit(1);
+        },
+      );
+    },
+  });
 }
 
 await main();

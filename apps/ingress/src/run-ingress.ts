@@ -2,7 +2,7 @@ import { connectToNats, createEventPublisher, ensureEventStream, readEventStream
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { IngressConfig } from './config/ingress-config.js';
 import { EventIngressServer } from './grpc/event-ingress-server.js';
-import { ObservabilityServer } from './observability/http-server.js';
+import { ObservabilityServer } from '@goals/runtime';
 import { createLogger, type Logger } from './observability/logger.js';
 import { IngressMetrics } from './observability/metrics.js';
 import { loadAgsProtocol } from './protocol/ags-protocol.js';

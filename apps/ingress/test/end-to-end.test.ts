@@ -3,14 +3,16 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyGoalEffect, CatalogueIndex, parseCatalogue, parseGameEvent, parseGameEventLine, planEventEffects, type AgsEventName, type CatalogueInput, type UserGoalProgress } from '@goals/domain';
+import { CatalogueIndex, parseCatalogue, parseGameEvent, parseGameEventLine, type AgsEventName, type CatalogueInput, type GameEvent } from '@goals/domain';
 import { createTestDatabase, type TestDatabase } from '@goals/database/testing';
 import { EVENT_STREAM_NAME, partitionSubject } from '@goals/event-stream';
+import { diffProgressFacts, foldGameEvents, readProgressFacts, type RowFacts } from '@goals/fixtures';
+import { eventually } from '@goals/runtime/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallResult } from './support/ags-client.js';
-import { eventually, natsBinary, startHarness, type IngressHarness } from './support/ingress-harness.js';
+import { natsBinary, startHarness, type IngressHarness } from './support/ingress-harness.js';
 import { readStream } from './support/stream-contents.js';
 
 /**
@@ -128,7 +130,7 @@ describe.skipIf(natsBinary === null)('AGS → ingress → JetStream → worker',
 
     const expected = await foldAsStored(harness, calls);
     expect(expected.size).toBeGreaterThan(50);
-    expect(diff(expected, await readTable(database.url))).toEqual([]);
+    expect(diffProgressFacts(expected, await readProgressFacts(database.url))).toEqual([]);
     const letters = await query(database.url, 'SELECT count(*)::int AS n FROM dead_letters');
     expect(letters).toEqual([{ n: 0 }]);
   });
@@ -156,7 +158,7 @@ async function sendConcurrently(calls: readonly Call[], streams: number): Promis
  * time-less ones at the receive time the stream recorded, and folded in
  * stream order.
  */
-async function foldAsStored(h: IngressHarness, calls: readonly Call[]): Promise<Map<string, Facts>> {
+async function foldAsStored(h: IngressHarness, calls: readonly Call[]): Promise<Map<string, RowFacts>> {
   const catalogue = new CatalogueIndex(parseCatalogue(catalogueInput));
   const stored = await readStream(h.observer);
   const callById = new Map<string, Call>();
@@ -165,7 +167,7 @@ async function foldAsStored(h: IngressHarness, calls: readonly Call[]): Promise<
     if (parsed.ok) callById.set(parsed.event.id, call);
   }
   expect(stored).toHaveLength(callById.size);
-  const rows = new Map<string, UserGoalProgress>();
+  const events: GameEvent[] = [];
   for (const message of stored) {
     const call = callById.get(message.msgId ?? '');
     if (call === undefined) expect.fail(`stored message ${String(message.msgId)} matches no call`);
@@ -173,37 +175,9 @@ async function foldAsStored(h: IngressHarness, calls: readonly Call[]): Promise<
     if (!storedEvent.ok) expect.fail(storedEvent.reason);
     const parsed = parseGameEvent(call.message, { sourceKind: call.kind, receivedAt: storedEvent.event.occurredAt });
     if (!parsed.ok) expect.fail(parsed.reason);
-    const plan = planEventEffects(catalogue, parsed.event);
-    if (plan.outcome !== 'applied') continue;
-    for (const effect of plan.effects) {
-      const key = `${effect.userId}/${effect.goalId}`;
-      rows.set(key, applyGoalEffect(rows.get(key) ?? null, effect));
-    }
+    events.push(parsed.event);
   }
-  return new Map([...rows].map(([key, row]) => [key, { progress: row.progress, status: row.status, completedAt: row.completedAt?.getTime() ?? null }]));
-}
-
-interface Facts {
-  progress: number;
-  status: string;
-  completedAt: number | null;
-}
-
-async function readTable(url: string): Promise<Map<string, Facts>> {
-  const rows = await query(url, 'SELECT user_id, goal_id, progress, status, (extract(epoch FROM completed_at) * 1000)::bigint::text AS completed_ms FROM user_goal_progress');
-  return new Map(
-    rows.map((r) => [`${String(r.user_id)}/${String(r.goal_id)}`, { progress: Number(r.progress), status: String(r.status), completedAt: r.completed_ms === null ? null : Number(r.completed_ms) }]),
-  );
-}
-
-function diff(expected: Map<string, Facts>, actual: Map<string, Facts>): string[] {
-  const differences: string[] = [];
-  for (const [key, want] of expected) {
-    const got = actual.get(key);
-    if (JSON.stringify(got) !== JSON.stringify(want)) differences.push(`${key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
-  }
-  for (const key of actual.keys()) if (!expected.has(key)) differences.push(`${key}: unexpected row`);
-  return differences.slice(0, 10);
+  return foldGameEvents(catalogue, events);
 }
 
 async function query(url: string, text: string): Promise<Array<Record<string, unknown>>> {
@@ -230,7 +204,6 @@ async function waitUntilConsumed(h: IngressHarness, url: string, deadlineMs: num
       const stored = new Map(rows.map((r) => [String(r.partition), Number(r.position)]));
       return [...last].every(([p, seq]) => seq === 0 || (stored.get(p) ?? 0) >= seq);
     },
-    deadlineMs,
-    'the worker to consume every partition',
+    { timeoutMs: deadlineMs, describe: () => 'the worker to consume every partition' },
   );
 }

@@ -1,7 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallResult } from './support/ags-client.js';
-import { eventually, natsBinary, startHarness, type IngressHarness } from './support/ingress-harness.js';
+import { eventually } from '@goals/runtime/testing';
+import { natsBinary, startHarness, type IngressHarness } from './support/ingress-harness.js';
 import { readStream } from './support/stream-contents.js';
 
 /**
@@ -47,14 +48,14 @@ describe.skipIf(natsBinary === null)('ingress across a NATS restart', () => {
     await nats.stop();
     const during = await Promise.all([...Array.from({ length: 10 }, (_, n) => send(`stat-${n + 10}`, 'statItemUpdated', stat(n + 10))), ...Array.from({ length: 5 }, (_, n) => send(`login-${n + 5}`, 'userLoggedIn', unnamedLogin(n + 5)))]);
     expect(during.map((r) => (r.ok ? 'OK' : r.code))).toEqual(Array.from({ length: 15 }, () => status.UNAVAILABLE));
-    await eventually(() => !ingress.server.readiness().ready, 15_000, 'the ingress to notice the lost connection');
+    await eventually(() => !ingress.server.readiness().ready, { timeoutMs: 15_000, intervalMs: 50, describe: () => 'the ingress to notice the lost connection' });
     expect(await client.send('statItemUpdated', stat(99))).toMatchObject({ ok: false, code: status.UNAVAILABLE, details: expect.stringMatching(/NATS is unreachable/) });
     expect(await client.health('')).toBe('NOT_SERVING');
     expect((await fetch(`http://127.0.0.1:${ingress.metricsPort}/readyz`)).status).toBe(503);
 
     // NATS back (same store): the callers retry what was not answered OK, and some of what was (a lost answer)
     await nats.start();
-    await eventually(() => ingress.server.readiness().ready, 20_000, 'the ingress to reconnect');
+    await eventually(() => ingress.server.readiness().ready, { timeoutMs: 20_000, intervalMs: 50, describe: () => 'the ingress to reconnect' });
     expect(await client.health('')).toBe('SERVING');
     const retries: Array<Promise<CallResult>> = [];
     for (let n = 0; n < 20; n++) retries.push(retryUntilOk(() => send(`stat-${n}`, 'statItemUpdated', stat(n))));

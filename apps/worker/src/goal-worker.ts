@@ -3,7 +3,7 @@ import type { LedgeredGoalRepository, LeaseFence } from '@goals/domain';
 import { ProgressBuffer } from './buffer/progress-buffer.js';
 import { sourceDeadLetter } from './dead-letters/source-dead-letter.js';
 import { BufferFlusher } from './flush/buffer-flusher.js';
-import type { Readiness } from './observability/http-server.js';
+import type { Readiness } from '@goals/runtime';
 import type { FlushSlots } from './flush/flush-slots.js';
 import type { Logger } from './observability/logger.js';
 import type { EventOutcome, WorkerMetrics } from './observability/metrics.js';

@@ -5,7 +5,7 @@ export { NdjsonSource } from './sources/ndjson-source.js';
 export { SourceRefusedError, SourceMismatchError, type SourceRefusalCode } from './sources/source-refused-error.js';
 export type { EventSourceReader, SourceRecord } from './sources/event-source.js';
 export { WorkerMetrics, type EventOutcome } from './observability/metrics.js';
-export { ObservabilityServer } from './observability/http-server.js';
+export { ObservabilityServer } from '@goals/runtime';
 export { createLogger, type Logger } from './observability/logger.js';
 export { resolveWorkerConfig, workerConfigSchema, ConfigError, type WorkerConfig } from './config/worker-config.js';
 export { loadCatalogueFile } from './config/catalogue-file.js';

@@ -9,7 +9,7 @@ import { ShutdownSignals } from '@goals/runtime';
 import { defaultSourceName, type WorkerConfig } from './config/worker-config.js';
 import { loadCatalogueFile } from './config/catalogue-file.js';
 import { GoalWorker, type RunSummary } from './goal-worker.js';
-import { ObservabilityServer } from './observability/http-server.js';
+import { ObservabilityServer } from '@goals/runtime';
 import { createLogger } from './observability/logger.js';
 import { WorkerMetrics } from './observability/metrics.js';
 import { SourceOwnership } from './ownership/source-ownership.js';

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ObservabilityServer } from '../src/observability/http-server.js';
+import { ObservabilityServer } from '@goals/runtime';
 import { WorkerMetrics } from '../src/observability/metrics.js';
 
 let server: ObservabilityServer | undefined;

@@ -4,3 +4,4 @@ export { retryWithBackoff, type RetryWithBackoffOptions } from './retry-with-bac
 export { poll, type PollOptions } from './poll.js';
 export { findFreePort } from './free-port.js';
 export { ShutdownSignals, SECOND_SIGNAL_EXIT_CODE, SHUTDOWN_DEADLINE_EXIT_CODE, type ShutdownLog, type ShutdownSignalsOptions } from './shutdown-signals.js';
+export { ObservabilityServer, DEFAULT_HTTP_TIMEOUTS, type Readiness, type HttpTimeouts, type MetricsRegistry } from './observability-server.js';

@@ -3,7 +3,7 @@ import { EventStreamError, type EventPublisher } from '@goals/event-stream';
 import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
-import type { Readiness } from '../observability/http-server.js';
+import type { Readiness } from '@goals/runtime';
 import type { Logger } from '../observability/logger.js';
 import type { CallOutcome, IngressMetrics } from '../observability/metrics.js';
 import type { AgsProtocol } from '../protocol/ags-protocol.js';

@@ -41,12 +41,3 @@ export async function startHarness(settings: Partial<Record<keyof IngressConfig,
     },
   };
 }
-
-/** Polls until `condition` holds (state changes the test waits on are asynchronous: a NATS status event). */
-export async function eventually(condition: () => boolean | Promise<boolean>, deadlineMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not within ${deadlineMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

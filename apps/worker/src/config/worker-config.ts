@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AGS_EVENT_NAMES } from '@goals/domain';
 import { DEFAULT_DATABASE_TIMEOUTS } from '@goals/prisma-repo';
 import { DEFAULT_MAX_BUFFER_BYTES, DEFAULT_STALL_AFTER_MS } from '../goal-worker.js';
-import { DEFAULT_HTTP_TIMEOUTS } from '../observability/http-server.js';
+import { DEFAULT_HTTP_TIMEOUTS } from '@goals/runtime';
 
 /**
  * Worker settings: environment variables, overridden by CLI flags, validated

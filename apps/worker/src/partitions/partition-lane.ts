@@ -2,7 +2,7 @@ import { GoalError } from '@goals/domain';
 import type { PartitionConsumers } from '@goals/event-stream';
 import { GoalWorker, type GoalWorkerOptions, type RunSummary } from '../goal-worker.js';
 import type { AcquiredLease, PartitionLeases } from '../leases/partition-leases.js';
-import type { Readiness } from '../observability/http-server.js';
+import type { Readiness } from '@goals/runtime';
 import type { Logger } from '../observability/logger.js';
 import { JetStreamPartitionSource } from '../sources/jetstream-partition-source.js';
 import type { PartitionedRunCounts } from './run-counts.js';

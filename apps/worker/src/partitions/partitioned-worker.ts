@@ -4,7 +4,7 @@ import { FlushSlots } from '../flush/flush-slots.js';
 import { DEFAULT_MAX_BUFFER_BYTES, type BufferBudget } from '../goal-worker.js';
 import { planLeases, leasesLost } from '../leases/lease-plan.js';
 import { PartitionLeases, type AcquiredLease } from '../leases/partition-leases.js';
-import type { Readiness } from '../observability/http-server.js';
+import type { Readiness } from '@goals/runtime';
 import { PartitionLane, type LaneContext } from './partition-lane.js';
 import type { PartitionedWorkerOptions } from './partitioned-worker-options.js';
 import { recordLeaseTable, recordPartitionLag } from './partition-metrics.js';

@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WorkerMetrics } from './metrics.js';
+
+/** What /metrics serves: a prom-client Registry fits (structural, so this package needs no prom-client). */
+export interface MetricsRegistry {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
 
 /** Why /readyz answers what it answers (the reason is its body). */
 export interface Readiness {
@@ -18,15 +23,16 @@ export interface HttpTimeouts {
 export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { requestTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000 };
 
 /**
- * /metrics (Prometheus), /healthz (the process is alive), /readyz (reading
- * and able to flush; the body says why not). Requests and idle keep-alive
- * connections are bounded (HttpTimeouts), and close() ends every connection:
- * a scraper or a half-sent request must not keep a finished replay alive.
+ * /metrics (Prometheus), /healthz (the process is alive), /readyz (the
+ * caller's readiness; the body says why not), for every long-running process
+ * of the project (worker, ingress). Requests and idle keep-alive connections
+ * are bounded (HttpTimeouts), and close() ends every connection: a scraper or
+ * a half-sent request must not keep a finished process alive.
  */
 export class ObservabilityServer {
   readonly #server: Server;
 
-  constructor(metrics: WorkerMetrics, readiness: () => boolean | Readiness, timeouts: Partial<HttpTimeouts> = {}) {
+  constructor(metrics: { registry: MetricsRegistry }, readiness: () => boolean | Readiness, timeouts: Partial<HttpTimeouts> = {}) {
     const t = { ...DEFAULT_HTTP_TIMEOUTS, ...timeouts };
     this.#server = createServer(
       {
